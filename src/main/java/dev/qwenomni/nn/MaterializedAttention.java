@@ -1,0 +1,90 @@
+package dev.qwenomni.nn;
+
+import dev.qwenomni.tensor.Arena;
+import dev.qwenomni.tensor.Kernels;
+import dev.qwenomni.tensor.Tensors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.foreign.MemorySegment;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * Reference attention: per (batch, head) S = Q K^T by gemm, causal softmax in place (P kept for
+ * the backward), O = P V by gemm. Backward: dV += P^T dO, dP = dO V^T,
+ * dS = P * (dP - rowsum(P * dP)) * scale, dQ = dS K, dK += dS^T Q.
+ */
+final class MaterializedAttention implements Attention {
+    private final Shape s;
+    private final INDArray probs;      // [B, H, T, T]
+    private final INDArray[] probsHead;
+    private final INDArray tmp, dP;    // [T, D], [T, T] scratch
+    private final Map<INDArray, INDArray[]> headViews = new IdentityHashMap<>();
+
+    MaterializedAttention(Shape s, Arena arena) {
+        this.s = s;
+        probs = arena.take((long) s.B() * s.H(), s.T(), s.T());
+        probsHead = new INDArray[s.B() * s.H()];
+        for (int i = 0; i < probsHead.length; i++) probsHead[i] = Tensors.view(probs, (long) i * s.T() * s.T(), s.T(), s.T());
+        tmp = arena.take(s.T(), s.D());
+        dP = arena.take(s.T(), s.T());
+    }
+
+    /** Per-head [T, D] views of a head-major buffer, made once per buffer. */
+    private INDArray[] heads(INDArray x) {
+        return headViews.computeIfAbsent(x, a -> {
+            int n = (int) (a.length() / ((long) s.T() * s.D()));
+            INDArray[] v = new INDArray[n];
+            for (int i = 0; i < n; i++) v[i] = Tensors.view(a, (long) i * s.T() * s.D(), s.T(), s.D());
+            return v;
+        });
+    }
+
+    @Override
+    public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
+        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
+        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v);
+        MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < H; h++) {
+                int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
+                INDArray p = probsHead[bh];
+                Tensors.gemm(qh[bh], kh[bg], p, false, true, 1.0, 0.0);
+                MemorySegment ps = Tensors.seg(p);
+                for (int i = 0; i < T; i++) Kernels.softmaxRow(ps, (long) i * T, i + 1, T, s.scale());
+                Tensors.gemm(p, vh[bg], tmp, false, false, 1.0, 0.0);
+                for (int i = 0; i < T; i++)
+                    MemorySegment.copy(t, (long) i * D * 4, o, (((long) b * T + i) * H + h) * D * 4, D * 4L);
+            }
+    }
+
+    @Override
+    public void backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray out,
+                         INDArray dq, INDArray dk, INDArray dv) {
+        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
+        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v), dqh = heads(dq), dkh = heads(dk), dvh = heads(dv);
+        MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmp), dps = Tensors.seg(dP);
+        Kernels.zero(Tensors.seg(dk), 0, dk.length());
+        Kernels.zero(Tensors.seg(dv), 0, dv.length());
+        for (int b = 0; b < B; b++)
+            for (int h = 0; h < H; h++) {
+                int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
+                for (int i = 0; i < T; i++)
+                    MemorySegment.copy(dO, (((long) b * T + i) * H + h) * D * 4, t, (long) i * D * 4, D * 4L);
+                INDArray p = probsHead[bh];
+                MemorySegment ps = Tensors.seg(p);
+                Tensors.gemm(p, tmp, dvh[bg], true, false, 1.0, 1.0);
+                Tensors.gemm(tmp, vh[bg], dP, false, true, 1.0, 0.0);
+                for (int i = 0; i < T; i++) {
+                    long r = (long) i * T;
+                    int n = i + 1;
+                    float rowDot = Kernels.dot(ps, r, dps, r, n);
+                    for (int j = 0; j < n; j++)
+                        Kernels.set(dps, r + j, Kernels.get(ps, r + j) * (Kernels.get(dps, r + j) - rowDot) * s.scale());
+                    for (int j = n; j < T; j++) Kernels.set(dps, r + j, 0f);
+                }
+                Tensors.gemm(dP, kh[bg], dqh[bh], false, false, 1.0, 0.0);
+                Tensors.gemm(dP, qh[bh], dkh[bg], true, false, 1.0, 1.0);
+            }
+    }
+}

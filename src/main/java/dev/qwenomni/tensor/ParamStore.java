@@ -1,0 +1,103 @@
+package dev.qwenomni.tensor;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All parameters in one flat float32 buffer, their gradients in a second and the AdamW moments
+ * in two more; every parameter is a named view (its HF / SNAC state-dict name) into each.
+ * Zeroing, clipping and the optimizer step are therefore one pass each over flat memory.
+ */
+public final class ParamStore {
+
+    /** One parameter: its name, shape, place in the flat buffers and views of value and gradient. */
+    public static final class Param {
+        public final String name;
+        public final long[] shape;
+        public final long offset;
+        public final long size;
+        /** Weight decay applies (matrices and embeddings; not norms, biases, scalars). */
+        public final boolean decay;
+        public INDArray value;
+        public INDArray grad;
+        public MemorySegment v;
+        public MemorySegment g;
+
+        Param(String name, long[] shape, long offset, boolean decay) {
+            this.name = name;
+            this.shape = shape.clone();
+            this.offset = offset;
+            this.size = Tensors.numel(shape);
+            this.decay = decay;
+        }
+
+        public String shapeString() {
+            return java.util.Arrays.toString(shape);
+        }
+    }
+
+    private final Map<String, Param> byName = new LinkedHashMap<>();
+    private long total;
+    private INDArray values, grads, m, v;
+
+    /** Declares a parameter; must be called before {@link #allocate()}. */
+    public Param add(String name, boolean decay, long... shape) {
+        if (values != null) throw new IllegalStateException("store already allocated; cannot add " + name);
+        if (byName.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
+        Param p = new Param(name, shape, total, decay);
+        // keep every parameter 64-byte aligned so vector loads of a row start aligned
+        total += (p.size + 15) / 16 * 16;
+        byName.put(name, p);
+        return p;
+    }
+
+    /** Allocates the flat buffers (zeroed) and binds every parameter's views. */
+    public ParamStore allocate() {
+        values = Tensors.zeros(Math.max(total, 1));
+        grads = Tensors.zeros(Math.max(total, 1));
+        m = Tensors.zeros(Math.max(total, 1));
+        v = Tensors.zeros(Math.max(total, 1));
+        MemorySegment vs = Tensors.seg(values), gs = Tensors.seg(grads);
+        for (Param p : byName.values()) {
+            p.value = Tensors.view(values, p.offset, p.shape);
+            p.grad = Tensors.view(grads, p.offset, p.shape);
+            p.v = vs.asSlice(p.offset * 4, p.size * 4);
+            p.g = gs.asSlice(p.offset * 4, p.size * 4);
+        }
+        return this;
+    }
+
+    public Param get(String name) {
+        Param p = byName.get(name);
+        if (p == null) throw new IllegalArgumentException("no parameter named " + name);
+        return p;
+    }
+
+    public boolean has(String name) { return byName.containsKey(name); }
+
+    public List<Param> params() { return Collections.unmodifiableList(new ArrayList<>(byName.values())); }
+
+    /** Number of trainable scalars (without alignment padding). */
+    public long count() {
+        long n = 0;
+        for (Param p : byName.values()) n += p.size;
+        return n;
+    }
+
+    public long flatLength() { return values.length(); }
+    public INDArray values() { return values; }
+    public INDArray grads() { return grads; }
+    public INDArray adamM() { return m; }
+    public INDArray adamV() { return v; }
+
+    public void zeroGrads() { Kernels.zero(Tensors.seg(grads), 0, grads.length()); }
+
+    /** Global L2 norm of all gradients (padding is always zero). */
+    public double gradNorm() { return Math.sqrt(Kernels.sumSquares(Tensors.seg(grads), grads.length())); }
+}
