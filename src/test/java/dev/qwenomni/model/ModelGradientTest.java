@@ -1,0 +1,47 @@
+package dev.qwenomni.model;
+
+import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.nn.GradCheck;
+import dev.qwenomni.tensor.ParamStore.Param;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Random;
+
+/** Whole-model gradients (2 layers) against finite differences, for each family and attention variant. */
+class ModelGradientTest {
+
+    static Qwen3Config config(String family, boolean tied) {
+        // vocab 29, C 16, I 24, 2 layers, 4 heads over 2 kv heads, head_dim 8
+        boolean qwen2 = family.equals("qwen2"), llama = family.equals("llama");
+        return new Qwen3Config(family, 29, 16, 24, 2, 4, 2, 8, 10000.0, 1e-6, tied,
+                qwen2 || llama, llama, family.equals("qwen3"), 32, -1, -1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"qwen3, true, MATERIALIZED", "qwen3, true, FLASH", "qwen2, false, FLASH", "llama, false, MATERIALIZED"})
+    void everyParameterMatchesFiniteDifferences(String family, boolean tied, AttentionKind kind) {
+        Qwen3Model m = new Qwen3Model(config(family, tied), kind);
+        Random rnd = new Random(3);
+        for (Param p : m.params().params()) {
+            boolean norm = p.name.endsWith("norm.weight");
+            for (long i = 0; i < p.size; i++)
+                dev.qwenomni.tensor.Kernels.set(p.v, i, (float) (norm ? 1 + 0.3 * rnd.nextGaussian() : 0.3 * rnd.nextGaussian()));
+        }
+        int B = 2, T = 6;
+        int[] ids = new int[B * T], tg = new int[B * T];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rnd.nextInt(29);
+            tg[i] = i % 5 == 4 ? -100 : rnd.nextInt(29);
+        }
+        m.params().zeroGrads();
+        m.forward(ids, tg, B, T, 1f);
+        m.backward();
+        int seed = 0;
+        for (Param p : m.params().params()) {
+            float[] g = GradCheck.copy(p.g, p.size);
+            GradCheck.check(family + "/" + kind + " " + p.name, () -> m.forward(ids, tg, B, T, 1f).loss(),
+                    p.v, p.size, g, 40, seed++);
+        }
+    }
+}
