@@ -26,6 +26,12 @@ public final class AtomicFiles {
                 writer.write(ch);
                 ch.force(true);
             }
+            // temp files are created owner-only; a checkpoint is meant to be shared like any output
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep the default
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

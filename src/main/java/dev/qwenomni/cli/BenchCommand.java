@@ -1,0 +1,77 @@
+package dev.qwenomni.cli;
+
+import dev.qwenomni.data.ByteTokenizer;
+import dev.qwenomni.data.TextCorpus;
+import dev.qwenomni.data.TokenBatcher;
+import dev.qwenomni.model.Qwen3Config;
+import dev.qwenomni.model.Qwen3Model;
+import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.tensor.Tensors;
+import dev.qwenomni.train.AdamW;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/** Whole-step throughput: train-step tokens/s and GFLOP/s against the measured gemm peak. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the gemm peak, then training-step throughput (tokens/s, GFLOP/s, fraction of peak).")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--batch", defaultValue = "8") int batch;
+    @Option(names = "--seq-len", defaultValue = "256") int seqLen;
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps (after 3 warm-up steps)") int steps;
+    @Option(names = "--attention", defaultValue = "flash", split = ",", description = "kernel(s) to compare, e.g. flash,materialized")
+    String[] attention;
+    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path corpus;
+    @Mixin ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        double peak = gemmPeak();
+        System.out.printf("gemm peak (1024^3, preallocated, %s threads): %.1f GFLOP/s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
+        ByteTokenizer tok = new ByteTokenizer();
+        Qwen3Config cfg = modelOptions.config(TrainCommand.roundUp(tok.vocabSize(), 8), ByteTokenizer.EOT);
+        TokenBatcher data = new TokenBatcher(TextCorpus.load(corpus, tok, 2, Path.of("data/cache")).train, seqLen, 1);
+        int N = batch * seqLen;
+        int[] ids = new int[N], tg = new int[N];
+        for (String a : attention) {
+            Qwen3Model m = new Qwen3Model(cfg, AttentionKind.parse(a));
+            m.weights.initialize(1);
+            AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0.1f);
+            double[] t = new double[steps];
+            for (int s = -3; s < steps; s++) {
+                data.next(batch, ids, tg);
+                long t0 = System.nanoTime();
+                m.params().zeroGrads();
+                m.forward(ids, tg, batch, seqLen, 1f);
+                m.backward();
+                adam.step(m.params(), 1e-4f, s + 4, 1f);
+                if (s >= 0) t[s] = (System.nanoTime() - t0) / 1e9;
+            }
+            Arrays.sort(t);
+            double med = t[steps / 2];
+            double flops = m.trainFlopsPerToken(seqLen) * N;
+            System.out.printf("train step %-12s params %d, B=%d T=%d: median %.1f ms (min %.1f, max %.1f), %.0f tokens/s, %.1f GFLOP/s = %.0f%% of gemm peak%n",
+                    a, m.params().count(), batch, seqLen, med * 1e3, t[0] * 1e3, t[steps - 1] * 1e3, N / med, flops / med / 1e9,
+                    100 * flops / med / 1e9 / peak);
+        }
+        return 0;
+    }
+
+    static double gemmPeak() {
+        int n = 1024;
+        INDArray a = Nd4j.rand(n, n), b = Nd4j.rand(n, n), c = Tensors.zeros(n, n);
+        double best = 0;
+        for (int r = 0; r < 7; r++) {
+            long t0 = System.nanoTime();
+            for (int k = 0; k < 5; k++) Tensors.gemm(a, b, c, false, false, 1, 0);
+            best = Math.max(best, 5 * 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
+        }
+        return best;
+    }
+}
