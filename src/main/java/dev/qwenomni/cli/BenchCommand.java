@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--seq-len", defaultValue = "256") int seqLen;
-    @Option(names = "--steps", defaultValue = "10", description = "timed steps (after 3 warm-up steps)") int steps;
+    @Option(names = "--steps", defaultValue = "10", description = "timed steps") int steps;
+    @Option(names = "--warmup", defaultValue = "8", description = "untimed steps first (JIT warm-up)") int warmup;
     @Option(names = "--attention", defaultValue = "flash", split = ",", description = "kernel(s) to compare, e.g. flash,materialized")
     String[] attention;
     @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path corpus;
@@ -44,13 +45,13 @@ public final class BenchCommand implements Callable<Integer> {
             m.weights.initialize(1);
             AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0.1f);
             double[] t = new double[steps];
-            for (int s = -3; s < steps; s++) {
+            for (int s = -warmup; s < steps; s++) {
                 data.next(batch, ids, tg);
                 long t0 = System.nanoTime();
                 m.params().zeroGrads();
                 m.forward(ids, tg, batch, seqLen, 1f);
                 m.backward();
-                adam.step(m.params(), 1e-4f, s + 4, 1f);
+                adam.step(m.params(), 1e-4f, s + warmup + 1, 1f);
                 if (s >= 0) t[s] = (System.nanoTime() - t0) / 1e9;
             }
             Arrays.sort(t);

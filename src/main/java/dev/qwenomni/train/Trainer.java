@@ -57,6 +57,14 @@ public final class Trainer {
 
     /** Runs from the latest checkpoint under outDir (or from scratch) to cfg.steps. */
     public Summary run(long initSeed) throws IOException {
+        return run(initSeed, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #run(long)} but stops (with a checkpoint) after step {@code stopAfter}, so a long
+     * run can be done in pieces; the schedule still spans cfg.steps.
+     */
+    public Summary run(long initSeed, int stopAfter) throws IOException {
         int B = cfg.batch(), T = cfg.seqLen(), N = B * T;
         int[] ids = new int[N], targets = new int[N];
         TrainingState state = new TrainingState(0, 0, 0, cfg.seed(), 0);
@@ -78,7 +86,9 @@ public final class Trainer {
              ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(cfg.steps())
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(2000).startsFrom(startStep, java.time.Duration.ZERO)
                      .continuousUpdate().build() : null) {
-            for (int step = startStep + 1; step <= cfg.steps(); step++) {
+            int endStep = Math.min(cfg.steps(), stopAfter);
+            if (startStep >= endStep) lastEval = evaluate(ids, targets);
+            for (int step = startStep + 1; step <= endStep; step++) {
                 long t0 = System.nanoTime();
                 model.params().zeroGrads();
                 double lossSum = 0;
@@ -120,7 +130,7 @@ public final class Trainer {
                     bar.setExtraMessage(String.format(" loss %.3f  %.0f tok/s", loss, tokPerSec));
                 }
 
-                boolean last = step == cfg.steps();
+                boolean last = step == endStep;
                 if ((cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) || last) {
                     lastEval = evaluate(ids, targets);
                     Map<String, Object> e = new LinkedHashMap<>();
@@ -142,7 +152,7 @@ public final class Trainer {
             // the whole history, across resumes, comes from the metrics file
             LossPlot.fromMetrics(outDir.resolve("metrics.jsonl"), outDir.resolve("loss.png"), referenceLoss, referenceLabel);
         }
-        return new Summary(cfg.steps(), lastLoss, lastEval[0], lastEval[1], tokPerSec);
+        return new Summary(Math.max(startStep, Math.min(cfg.steps(), stopAfter)), lastLoss, lastEval[0], lastEval[1], tokPerSec);
     }
 
     /** Mean loss and token accuracy over the fixed evaluation batches. */
