@@ -17,14 +17,18 @@ public final class Omni implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: bad input gets one clear line, not a stack trace. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Omni());
-        // bad input gets one clear line, not a stack trace
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("omni " + cmd.getCommandName() + ": " + describe(ex));
             if (System.getenv("OMNI_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 1;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 
     static String describe(Throwable ex) {

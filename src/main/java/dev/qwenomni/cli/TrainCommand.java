@@ -29,7 +29,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path corpus;
     @Option(names = "--cache", defaultValue = "data/cache", description = "token cache folder (default ${DEFAULT-VALUE})")
     Path cache;
-    @Option(names = "--steps", defaultValue = "600") int steps;
+    @Option(names = "--steps", defaultValue = "1000") int steps;
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--seq-len", defaultValue = "256") int seqLen;
     @Option(names = "--accum", defaultValue = "1", description = "gradient accumulation micro-batches") int accum;
@@ -42,9 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batches", defaultValue = "8") int evalBatches;
     @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
     @Option(names = "--seed", defaultValue = "1234") long seed;
-    @Option(names = "--attention", defaultValue = "flash", description = "attention kernel: materialized or flash (default ${DEFAULT-VALUE})")
+    @Option(names = "--attention", defaultValue = "materialized", description = "attention kernel: materialized or flash (default ${DEFAULT-VALUE})")
     String attention;
     @Option(names = "--no-progress", description = "no progress bar") boolean noProgress;
+    @Option(names = "--stop-after", defaultValue = "2147483647", description = "stop (with a checkpoint) after this step; resume later") int stopAfter;
     @Mixin
     ModelOptions modelOptions;
 
@@ -63,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
         log.info("model: {} parameters, {} layers, hidden {}, attention {}", model.params().count(), cfg.numLayers(), cfg.hiddenSize(), kind);
         Trainer trainer = new Trainer(model, new TextDataSource(text, seqLen, seed), tc, tok, out)
                 .showProgress(!noProgress).reference(unigram, "unigram entropy");
-        Trainer.Summary s = trainer.run(seed);
+        Trainer.Summary s = trainer.run(seed, stopAfter);
         log.info("done: {} steps, validation loss {} (unigram entropy {}), accuracy {}, {} tokens/s; checkpoint in {}, plot {}",
                 s.steps(), String.format("%.4f", s.valLoss()), String.format("%.4f", unigram), String.format("%.3f", s.valAccuracy()),
                 String.format("%.0f", s.tokensPerSecond()), trainer.checkpointRoot(), out.resolve("loss.png"));
