@@ -33,13 +33,15 @@ final class FlashAttention implements Attention {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final Shape s;
-    private final int Tp; // T rounded up to the tile, so vector loads of a transposed row stay inside
+    // row stride of the transposed K/V/dK/dV: T rounded up to the tile (vector loads stay inside)
+    // plus one vector, so the D rows do not sit a power of two apart and alias in the L1 cache
+    private final int Tp;
     private final INDArray lse; // [B, H, T]
     private final ThreadLocal<Scratch> scratch;
 
     FlashAttention(Shape s, Arena arena) {
         this.s = s;
-        this.Tp = (s.T() + TILE - 1) / TILE * TILE;
+        this.Tp = (s.T() + TILE - 1) / TILE * TILE + L;
         lse = arena.take((long) s.B() * s.H(), s.T());
         scratch = ThreadLocal.withInitial(() -> new Scratch(s.T(), Tp, s.D()));
     }
