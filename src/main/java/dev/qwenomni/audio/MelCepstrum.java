@@ -1,0 +1,97 @@
+package dev.qwenomni.audio;
+
+import org.apache.commons.math3.complex.Complex;
+import org.apache.commons.math3.transform.DftNormalization;
+import org.apache.commons.math3.transform.FastFourierTransformer;
+import org.apache.commons.math3.transform.TransformType;
+
+/**
+ * Mel-cepstra (log mel filterbank energies, then a DCT-II) per frame, and mel-cepstral distortion
+ * between two renderings of the same sentence, aligned by dynamic time warping.
+ */
+public final class MelCepstrum {
+    private final int rate, nfft, hop, nMels, nCeps;
+    private final double[][] filters;
+    private final double[] window;
+
+    public MelCepstrum(int rate) { this(rate, 1024, rate / 200, 40, 13); }
+
+    public MelCepstrum(int rate, int nfft, int hop, int nMels, int nCeps) {
+        this.rate = rate;
+        this.nfft = nfft;
+        this.hop = hop;
+        this.nMels = nMels;
+        this.nCeps = nCeps;
+        window = new double[nfft];
+        for (int i = 0; i < nfft; i++) window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / nfft);
+        filters = new double[nMels][nfft / 2 + 1];
+        double lo = mel(0), hi = mel(rate / 2.0);
+        double[] edges = new double[nMels + 2];
+        for (int i = 0; i < edges.length; i++) edges[i] = hz(lo + (hi - lo) * i / (nMels + 1));
+        for (int m = 0; m < nMels; m++)
+            for (int k = 0; k <= nfft / 2; k++) {
+                double f = (double) k * rate / nfft;
+                double up = (f - edges[m]) / (edges[m + 1] - edges[m]), down = (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1]);
+                filters[m][k] = Math.max(0, Math.min(up, down));
+            }
+    }
+
+    static double mel(double hz) { return 2595 * Math.log10(1 + hz / 700); }
+    static double hz(double mel) { return 700 * (Math.pow(10, mel / 2595) - 1); }
+
+    /** [frames][nCeps] cepstra c1..c_nCeps (c0, the energy, left out as MCD usually does). */
+    public double[][] cepstra(float[] x) {
+        int frames = Math.max(1, 1 + (x.length - nfft) / hop);
+        FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
+        double[][] out = new double[frames][nCeps];
+        double[] buf = new double[nfft], logMel = new double[nMels];
+        for (int t = 0; t < frames; t++) {
+            for (int i = 0; i < nfft; i++) {
+                int j = t * hop + i;
+                buf[i] = j < x.length ? x[j] * window[i] : 0;
+            }
+            Complex[] spec = fft.transform(buf, TransformType.FORWARD);
+            for (int m = 0; m < nMels; m++) {
+                double e = 0;
+                for (int k = 0; k <= nfft / 2; k++) {
+                    if (filters[m][k] == 0) continue;
+                    double re = spec[k].getReal(), im = spec[k].getImaginary();
+                    e += filters[m][k] * (re * re + im * im);
+                }
+                logMel[m] = Math.log(Math.max(e, 1e-10));
+            }
+            for (int c = 1; c <= nCeps; c++) {
+                double s = 0;
+                for (int m = 0; m < nMels; m++) s += logMel[m] * Math.cos(Math.PI * c * (m + 0.5) / nMels);
+                out[t][c - 1] = s * Math.sqrt(2.0 / nMels);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mel-cepstral distortion in dB, (10 / ln 10) sqrt(2 sum_d (a_d - b_d)^2), averaged over the
+     * DTW path between the two frame sequences.
+     */
+    public double mcd(float[] a, float[] b) {
+        double[][] ca = cepstra(a), cb = cepstra(b);
+        int n = ca.length, m = cb.length;
+        double[][] cost = new double[n + 1][m + 1];
+        int[][] len = new int[n + 1][m + 1];
+        for (double[] row : cost) java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        cost[0][0] = 0;
+        for (int i = 1; i <= n; i++)
+            for (int j = 1; j <= m; j++) {
+                double d = 0;
+                for (int k = 0; k < nCeps; k++) { double t = ca[i - 1][k] - cb[j - 1][k]; d += t * t; }
+                d = 10 / Math.log(10) * Math.sqrt(2 * d);
+                double best = cost[i - 1][j - 1];
+                int l = len[i - 1][j - 1];
+                if (cost[i - 1][j] < best) { best = cost[i - 1][j]; l = len[i - 1][j]; }
+                if (cost[i][j - 1] < best) { best = cost[i][j - 1]; l = len[i][j - 1]; }
+                cost[i][j] = best + d;
+                len[i][j] = l + 1;
+            }
+        return cost[n][m] / len[n][m];
+    }
+}
