@@ -1,0 +1,109 @@
+package dev.qwenomni.cli;
+
+import dev.qwenomni.asr.ErrorRate;
+import dev.qwenomni.asr.Recognizer;
+import dev.qwenomni.data.SpeechSentences;
+import dev.qwenomni.speech.DatasetBuilder;
+import dev.qwenomni.speech.ManifestEntry;
+import dev.qwenomni.speech.SpeechCache;
+import dev.qwenomni.speech.SystemPackages;
+import dev.qwenomni.speech.Teachers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/** Speech data: build the teacher dataset, and grade the teachers with the recogniser. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Build and grade the speech dataset.",
+        subcommands = {DataCommand.Build.class, DataCommand.TeacherWer.class})
+public final class DataCommand implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(DataCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+
+    static class Common {
+        @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
+        @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt", description = "held-out sentences, never trained on")
+        Path testList;
+        @Option(names = "--out", defaultValue = "data/cache/speech", description = "audio cache and manifest folder (default ${DEFAULT-VALUE})")
+        Path out;
+        @Option(names = "--voices", split = ",", defaultValue = "flite:rms,flite:awb,flite:slt,festival:slt_hts",
+                description = "teacher:voice list (default ${DEFAULT-VALUE})")
+        List<String> voices;
+        @Option(names = "--jobs", defaultValue = "2", description = "parallel renderers / recognisers") int jobs;
+    }
+
+    @Command(name = "build", mixinStandardHelpOptions = true, description = "corpus -> teacher audio (24 kHz) -> manifest.jsonl")
+    static final class Build extends Common implements Callable<Integer> {
+        @Option(names = "--hours", defaultValue = "1.0", description = "hours of training speech (default ${DEFAULT-VALUE})") double hours;
+        @Option(names = "--val", defaultValue = "60", description = "validation sentences (default ${DEFAULT-VALUE})") int val;
+        @Option(names = "--no-progress") boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            long t0 = System.nanoTime();
+            DatasetBuilder.Result r = new DatasetBuilder(new DatasetBuilder.Options(kjv, testList, out, voices, hours, val, jobs, !noProgress)).build();
+            Set<String> speakers = new TreeSet<>();
+            r.entries().forEach(e -> speakers.add(e.speaker()));
+            for (String split : List.of("train", "val", "test")) {
+                long n = r.entries().stream().filter(e -> e.split().equals(split)).count();
+                log.info("{}: {} clips, {} h", split, n, String.format(Locale.ROOT, "%.3f", r.hours(split)));
+            }
+            log.info("manifest {}: {} clips, {} h of speech, {} speakers {}, built in {} s", r.manifest(), r.entries().size(),
+                    String.format(Locale.ROOT, "%.3f", r.hours(null)), speakers.size(), speakers,
+                    String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
+            return 0;
+        }
+    }
+
+    @Command(name = "teacher-wer", mixinStandardHelpOptions = true,
+            description = "Render the held-out test sentences with every voice and score them with the recogniser (general and open corpus LM).")
+    static final class TeacherWer extends Common implements Callable<Integer> {
+        @Option(names = "--limit", defaultValue = "0", description = "use only the first N test sentences (0 = all)") int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Recognizer.available()) SystemPackages.ensure(new RecognizerPackages());
+            List<String> test = SpeechSentences.readTestList(testList);
+            if (limit > 0) test = test.subList(0, Math.min(limit, test.size()));
+            Set<String> keys = new HashSet<>();
+            for (String t : SpeechSentences.readTestList(testList)) keys.add(SpeechSentences.key(t));
+            Path corpusLm = Recognizer.corpusLm(kjv, keys, out.resolve("asr"));
+            SpeechCache cache = new SpeechCache(out.resolve("audio"));
+            System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
+            for (String id : voices) {
+                Teachers.Voice v = Teachers.voice(id);
+                if (!SystemPackages.ensure(v.teacher())) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
+                List<Path> wavs = new ArrayList<>();
+                for (int c = 0; c < test.size(); c += 24)
+                    wavs.addAll(cache.render(v, test.subList(c, Math.min(test.size(), c + 24)), out.resolve("work")));
+                ErrorRate.Totals open = ErrorRate.score(test, new Recognizer(corpusLm, jobs).transcribe(wavs, out.resolve("work")));
+                ErrorRate.Totals gen = ErrorRate.score(test, new Recognizer(null, jobs).transcribe(wavs, out.resolve("work")));
+                System.out.printf(Locale.ROOT, "%-20s %8d %9.1f%% %9.1f%% %9.1f%%%n", id, wavs.size(), 100 * open.wer(), 100 * gen.wer(), 100 * open.cer());
+            }
+            return 0;
+        }
+    }
+
+    /** The recogniser's packages, installed like a teacher's. */
+    static final class RecognizerPackages implements dev.qwenomni.speech.Teacher {
+        @Override public String name() { return "pocketsphinx"; }
+        @Override public List<String> voices() { return List.of(); }
+        @Override public List<String> packages() { return Recognizer.PACKAGES; }
+        @Override public boolean available() { return Recognizer.available(); }
+        @Override public List<dev.qwenomni.audio.Wav.Audio> render(String v, List<String> t, Path w) { throw new UnsupportedOperationException(); }
+    }
+}

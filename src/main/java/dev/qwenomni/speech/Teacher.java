@@ -1,0 +1,28 @@
+package dev.qwenomni.speech;
+
+import dev.qwenomni.audio.Wav;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A speech synthesiser from the operating system's packages that renders our training speech.
+ * Implementations keep one process alive for a whole batch where the tool allows it.
+ */
+public interface Teacher {
+    /** Short name used in voice ids ("flite", "festival"). */
+    String name();
+
+    /** Voices this teacher offers here. */
+    List<String> voices();
+
+    /** Debian packages that provide it, for the set-up and for messages. */
+    List<String> packages();
+
+    /** Whether its programs are installed. */
+    boolean available();
+
+    /** Renders each text with the voice, at the teacher's native rate; work files go under workDir. */
+    List<Wav.Audio> render(String voice, List<String> texts, Path workDir) throws IOException;
+}
