@@ -1,6 +1,5 @@
 package dev.qwenomni.speech;
 
-import dev.qwenomni.audio.Wav;
 import dev.qwenomni.data.SpeechSentences;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -124,6 +123,4 @@ public final class DatasetBuilder {
         x ^= x >>> 33; x *= 0xff51afd7ed558ccdL; x ^= x >>> 33; x *= 0xc4ceb9fe1a85ec53L; x ^= x >>> 33;
         return x;
     }
-
-    static double seconds(Path wav) throws IOException { return Wav.read(wav).seconds(); }
 }

@@ -1,0 +1,86 @@
+package dev.qwenomni.speech;
+
+import dev.qwenomni.asr.ErrorRate;
+import dev.qwenomni.asr.Recognizer;
+import dev.qwenomni.audio.Wav;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Needs Debian's flite and pocketsphinx (.ci/run installs them); skipped where they are missing.
+ * Thresholds come from measurements on this machine (see the README's speech-data table).
+ */
+@Tag("slow")
+class TeacherAndRecognizerTest {
+    @TempDir
+    Path dir;
+    static final Path SPEECH = Path.of("src/test/resources/speech");
+    static final String BIRCH = "The birch canoe slid on the smooth planks.", GLUE = "Glue the sheet to the dark blue background.";
+
+    @Test
+    void recognizerUnderstandsTeacherSpeechAndRejectsNoiseAndTones() throws IOException {
+        Assumptions.assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        Recognizer asr = new Recognizer(null, 1);
+        List<Path> speech = List.of(SPEECH.resolve("birch_flite_rms_16k.wav"), SPEECH.resolve("birch_festival_slt_16k.wav"),
+                SPEECH.resolve("glue_flite_awb_16k.wav"));
+        ErrorRate.Totals t = ErrorRate.score(List.of(BIRCH, BIRCH, GLUE), asr.transcribe(speech, dir));
+        // measured here: 9 of 24 words wrong with the general LM (37.5%: "the bridge can inflict on
+        // the smooth planks", "the birch can you switch on the smooth clamps", "good the sheet of the
+        // dark blue background"); over the 207 held-out sentences the teachers score 21-31%. The bound
+        // leaves room for those three, and stays far from the ~100% of noise and tones below.
+        assertTrue(t.wer() < 0.5, "teacher WER " + t.wer());
+
+        Random r = new Random(1);
+        float[] noise = new float[48000], sine = new float[48000];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (0.1 * r.nextGaussian());
+            sine[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 16000.0));
+        }
+        Wav.write(dir.resolve("noise.wav"), noise, 16000);
+        Wav.write(dir.resolve("sine.wav"), sine, 16000);
+        List<String> hyp = asr.transcribe(List.of(dir.resolve("noise.wav"), dir.resolve("sine.wav")), dir);
+        ErrorRate.Totals bad = ErrorRate.score(List.of(BIRCH, BIRCH), hyp);
+        assertTrue(bad.wer() > 0.9, "noise / sine WER " + bad.wer() + " from " + hyp);
+    }
+
+    @Test
+    void buildRendersThenReusesTheCache() throws Exception {
+        Teacher flite = new FliteTeacher();
+        Assumptions.assumeTrue(flite.available(), "flite not installed");
+        Path out = dir.resolve("speech");
+        Path testList = dir.resolve("test.txt");
+        Files.writeString(testList, BIRCH + "\n" + GLUE + "\n");
+        var o = new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), testList, out, List.of("flite:rms", "flite:slt"),
+                20 / 3600.0, 4, 2, false);
+        DatasetBuilder.Result a = new DatasetBuilder(o).build();
+        assertTrue(a.hours("train") * 3600 >= 20, "train seconds " + a.hours("train") * 3600);
+        assertEquals(2, a.entries().stream().filter(e -> e.split().equals("test")).count());
+        assertEquals(4, a.entries().stream().filter(e -> e.split().equals("val")).count());
+        assertEquals(2, a.entries().stream().map(ManifestEntry::speaker).distinct().count());
+        List<ManifestEntry> read = ManifestEntry.read(a.manifest());
+        assertEquals(a.entries(), read);
+        for (ManifestEntry e : read) {
+            Wav.Audio w = Wav.read(e.resolve(a.manifest()));
+            assertEquals(SpeechCache.RATE, w.sampleRate());
+            assertEquals(e.duration(), w.seconds(), 1e-3);
+        }
+        long before;
+        try (var s = Files.walk(out.resolve("audio"))) { before = s.filter(Files::isRegularFile).count(); }
+        Path first = read.get(0).resolve(a.manifest());
+        long stamp = Files.getLastModifiedTime(first).toMillis();
+        DatasetBuilder.Result b = new DatasetBuilder(o).build();
+        assertEquals(a.entries(), b.entries());
+        try (var s = Files.walk(out.resolve("audio"))) { assertEquals(before, s.filter(Files::isRegularFile).count()); }
+        assertEquals(stamp, Files.getLastModifiedTime(first).toMillis(), "cached audio is not rendered again");
+    }
+}
