@@ -51,6 +51,8 @@ public final class DataCommand implements Runnable {
         @Option(names = "--hours", defaultValue = "1.0", description = "hours of training speech (default ${DEFAULT-VALUE})") double hours;
         @Option(names = "--val", defaultValue = "60", description = "validation sentences (default ${DEFAULT-VALUE})") int val;
         @Option(names = "--no-progress") boolean noProgress;
+        @Option(names = "--teacher-wer", description = "then score every voice on the held-out sentences (about 2 min per voice)")
+        boolean teacherWer;
 
         @Override
         public Integer call() throws Exception {
@@ -65,6 +67,7 @@ public final class DataCommand implements Runnable {
             log.info("manifest {}: {} clips, {} h of speech, {} speakers {}, built in {} s", r.manifest(), r.entries().size(),
                     String.format(Locale.ROOT, "%.3f", r.hours(null)), speakers.size(), speakers,
                     String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
+            if (teacherWer) teacherWerTable(this, 0);
             return 0;
         }
     }
@@ -76,25 +79,31 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!Recognizer.available()) SystemPackages.ensure(new RecognizerPackages());
-            List<String> test = SpeechSentences.readTestList(testList);
-            if (limit > 0) test = test.subList(0, Math.min(limit, test.size()));
-            Set<String> keys = new HashSet<>();
-            for (String t : SpeechSentences.readTestList(testList)) keys.add(SpeechSentences.key(t));
-            Path corpusLm = Recognizer.corpusLm(kjv, keys, out.resolve("asr"));
-            SpeechCache cache = new SpeechCache(out.resolve("audio"));
-            System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
-            for (String id : voices) {
-                Teachers.Voice v = Teachers.voice(id);
-                if (!SystemPackages.ensure(v.teacher())) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
-                List<Path> wavs = new ArrayList<>();
-                for (int c = 0; c < test.size(); c += 24)
-                    wavs.addAll(cache.render(v, test.subList(c, Math.min(test.size(), c + 24)), out.resolve("work")));
-                ErrorRate.Totals open = ErrorRate.score(test, new Recognizer(corpusLm, jobs).transcribe(wavs, out.resolve("work")));
-                ErrorRate.Totals gen = ErrorRate.score(test, new Recognizer(null, jobs).transcribe(wavs, out.resolve("work")));
-                System.out.printf(Locale.ROOT, "%-20s %8d %9.1f%% %9.1f%% %9.1f%%%n", id, wavs.size(), 100 * open.wer(), 100 * gen.wer(), 100 * open.cer());
-            }
+            teacherWerTable(this, limit);
             return 0;
+        }
+    }
+
+    /** Renders the held-out sentences with every voice and prints WER (open corpus LM, general LM) and CER. */
+    static void teacherWerTable(Common o, int limit) throws Exception {
+        if (!Recognizer.available()) SystemPackages.ensure(new RecognizerPackages());
+        List<String> all = SpeechSentences.readTestList(o.testList);
+        List<String> test = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
+        Set<String> keys = new HashSet<>();
+        for (String t : all) keys.add(SpeechSentences.key(t));
+        Path corpusLm = Recognizer.corpusLm(o.kjv, keys, o.out.resolve("asr"));
+        SpeechCache cache = new SpeechCache(o.out.resolve("audio"));
+        Path work = o.out.resolve("work");
+        System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
+        for (String id : o.voices) {
+            Teachers.Voice v = Teachers.voice(id);
+            if (!SystemPackages.ensure(v.teacher())) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
+            List<Path> wavs = new ArrayList<>();
+            for (int c = 0; c < test.size(); c += DatasetBuilder.CHUNK)
+                wavs.addAll(cache.render(v, test.subList(c, Math.min(test.size(), c + DatasetBuilder.CHUNK)), work));
+            ErrorRate.Totals open = ErrorRate.score(test, new Recognizer(corpusLm, o.jobs).transcribe(wavs, work));
+            ErrorRate.Totals gen = ErrorRate.score(test, new Recognizer(null, o.jobs).transcribe(wavs, work));
+            System.out.printf(Locale.ROOT, "%-20s %8d %9.1f%% %9.1f%% %9.1f%%%n", id, wavs.size(), 100 * open.wer(), 100 * gen.wer(), 100 * open.cer());
         }
     }
 

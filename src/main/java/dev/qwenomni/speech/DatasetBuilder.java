@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
  */
 public final class DatasetBuilder {
     private static final Logger log = LoggerFactory.getLogger(DatasetBuilder.class);
-    static final int CHUNK = 24;
+    public static final int CHUNK = 24;
 
     public record Options(Path kjv, Path testList, Path outDir, List<String> voices, double trainHours, int valSentences,
                           int jobs, boolean progress) {}
