@@ -1,0 +1,15 @@
+package dev.qwenomni.codec;
+
+/**
+ * A codec module on one item, channels-first: x is [C][T] flattened (index c * T + t). forward
+ * keeps what backward needs; backward takes dL/dy, returns dL/dx and adds parameter gradients
+ * into the gradient store (the layer contract of the whole project).
+ */
+public interface Module {
+    float[] forward(float[] x, int T);
+
+    /** Output length for input length T. */
+    int outLength(int T);
+
+    float[] backward(float[] dy);
+}

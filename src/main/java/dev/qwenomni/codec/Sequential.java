@@ -1,0 +1,31 @@
+package dev.qwenomni.codec;
+
+import java.util.List;
+
+/** Modules applied in order; backward in reverse. */
+public final class Sequential implements Module {
+    final List<Module> modules;
+
+    public Sequential(List<Module> modules) { this.modules = List.copyOf(modules); }
+
+    @Override
+    public float[] forward(float[] x, int T) {
+        for (Module m : modules) {
+            x = m.forward(x, T);
+            T = m.outLength(T);
+        }
+        return x;
+    }
+
+    @Override
+    public int outLength(int T) {
+        for (Module m : modules) T = m.outLength(T);
+        return T;
+    }
+
+    @Override
+    public float[] backward(float[] dy) {
+        for (int i = modules.size() - 1; i >= 0; i--) dy = modules.get(i).backward(dy);
+        return dy;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.qwenomni.codec;
+
+import dev.qwenomni.codec.Layers.NoiseBlock;
+import dev.qwenomni.codec.Layers.ResidualUnit;
+import dev.qwenomni.codec.Layers.Snake1d;
+import dev.qwenomni.codec.Layers.Tanh;
+import dev.qwenomni.codec.Layers.WNConv1d;
+import dev.qwenomni.codec.Layers.WNConvTranspose1d;
+import dev.qwenomni.tensor.ParamStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SNAC-style codec: encoder, residual VQ at several time scales, decoder, with SNAC's module
+ * order and parameter names, so its state dict loads here and ours loads there.
+ */
+public final class SnacCodec {
+    public final SnacConfig config;
+    public final ParamStore params = new ParamStore();
+    public final Sequential encoder, decoder;
+    public final List<VectorQuantizer> quantizers = new ArrayList<>();
+    private final List<NoiseBlock> noiseBlocks = new ArrayList<>();
+
+    public SnacCodec(SnacConfig c) {
+        this.config = c;
+        if (c.attnWindowSize() != null)
+            throw new UnsupportedOperationException("attn_window_size " + c.attnWindowSize() + ": LocalMHA (32/44 kHz configs) is not implemented yet");
+        // encoder.block.0 stem, .1-.n EncoderBlocks, then the final (depthwise) conv
+        List<Module> enc = new ArrayList<>();
+        int d = c.encoderDim();
+        enc.add(new WNConv1d(params, "encoder.block.0", 1, d, 7, 1, 3, 1, 1, true));
+        for (int i = 0; i < c.encoderRates().length; i++) {
+            int stride = c.encoderRates()[i], in = d;
+            d *= 2;
+            int groups = c.depthwise() ? in : 1;
+            String p = "encoder.block." + (i + 1);
+            enc.add(new Sequential(List.of(
+                    new ResidualUnit(params, p + ".block.0", in, 1, groups),
+                    new ResidualUnit(params, p + ".block.1", in, 3, groups),
+                    new ResidualUnit(params, p + ".block.2", in, 9, groups),
+                    new Snake1d(params, p + ".block.3", in),
+                    new WNConv1d(params, p + ".block.4", in, d, 2 * stride, stride, (stride + 1) / 2, 1, 1, true))));
+        }
+        enc.add(new WNConv1d(params, "encoder.block." + (c.encoderRates().length + 1), d, d, 7, 1, 3, 1, c.depthwise() ? d : 1, true));
+        encoder = new Sequential(enc);
+
+        for (int i = 0; i < c.vqStrides().length; i++)
+            quantizers.add(new VectorQuantizer(params, "quantizer.quantizers." + i, c.latentDim(), c.codebookSize(), c.codebookDim(), c.vqStrides()[i]));
+
+        List<Module> dec = new ArrayList<>();
+        int latent = c.latentDim(), ch = c.decoderDim(), idx = 0;
+        if (c.depthwise()) {
+            dec.add(new WNConv1d(params, "decoder.model." + idx++, latent, latent, 7, 1, 3, 1, latent, true));
+            dec.add(new WNConv1d(params, "decoder.model." + idx++, latent, ch, 1, 1, 0, 1, 1, true));
+        } else {
+            dec.add(new WNConv1d(params, "decoder.model." + idx++, latent, ch, 7, 1, 3, 1, 1, true));
+        }
+        int out = ch;
+        for (int i = 0; i < c.decoderRates().length; i++) {
+            int stride = c.decoderRates()[i], in = ch >> i;
+            out = ch >> (i + 1);
+            int groups = c.depthwise() ? out : 1;
+            String p = "decoder.model." + idx++;
+            List<Module> b = new ArrayList<>();
+            int j = 0;
+            b.add(new Snake1d(params, p + ".block." + j++, in));
+            b.add(new WNConvTranspose1d(params, p + ".block." + j++, in, out, 2 * stride, stride, (stride + 1) / 2, stride % 2));
+            if (c.noise()) {
+                NoiseBlock nb = new NoiseBlock(params, p + ".block." + j++, out);
+                noiseBlocks.add(nb);
+                b.add(nb);
+            }
+            for (int dil : new int[]{1, 3, 9}) b.add(new ResidualUnit(params, p + ".block." + j++, out, dil, groups));
+            dec.add(new Sequential(b));
+        }
+        dec.add(new Snake1d(params, "decoder.model." + idx++, out));
+        dec.add(new WNConv1d(params, "decoder.model." + idx, out, 1, 7, 1, 3, 1, 1, true));
+        dec.add(new Tanh());
+        decoder = new Sequential(dec);
+        params.allocate();
+    }
+
+    /** Switches the decoder's noise: NoiseSource.OFF for deterministic output. */
+    public void setNoise(NoiseSource source) { noiseBlocks.forEach(n -> n.noise = source); }
+
+    /** Right-pads audio with zeros to a multiple of hop * lcm(vq_strides[0], window). */
+    public float[] preprocess(float[] audio) {
+        int m = config.padMultiple();
+        int n = (audio.length + m - 1) / m * m;
+        return java.util.Arrays.copyOf(audio, n);
+    }
+
+    /** Latent [latent_dim][T / hop] of padded audio. */
+    public float[] encodeLatent(float[] padded) { return encoder.forward(padded, padded.length); }
+
+    /** Codes per level (coarse first) for raw audio at the codec's rate. */
+    public int[][] encode(float[] audio) {
+        float[] x = preprocess(audio);
+        int T = x.length / config.hopLength();
+        float[] residual = encodeLatent(x);
+        int[][] codes = new int[quantizers.size()][];
+        for (int i = 0; i < quantizers.size(); i++) {
+            VectorQuantizer q = quantizers.get(i);
+            codes[i] = q.encode(residual, T);
+            float[] zq = q.fromCodes(codes[i]);
+            for (int j = 0; j < residual.length; j++) residual[j] -= zq[j];
+        }
+        return codes;
+    }
+
+    /** Sum over levels of out_proj(codebook[codes]) repeated to the finest rate: [latent][T]. */
+    public float[] quantizedLatent(int[][] codes) {
+        if (codes.length != quantizers.size()) throw new IllegalArgumentException("expected " + quantizers.size() + " code levels, got " + codes.length);
+        int T = codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride;
+        float[] z = new float[config.latentDim() * T];
+        for (int i = 0; i < codes.length; i++) {
+            VectorQuantizer q = quantizers.get(i);
+            if (codes[i].length * q.stride != T)
+                throw new IllegalArgumentException("level " + i + " has " + codes[i].length + " codes; expected " + T / q.stride);
+            float[] zi = q.fromCodes(codes[i]);
+            for (int j = 0; j < z.length; j++) z[j] += zi[j];
+        }
+        return z;
+    }
+
+    /** Audio (len(codes[-1]) * hop samples) from codes. */
+    public float[] decode(int[][] codes) {
+        float[] z = quantizedLatent(codes);
+        return decoder.forward(z, codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride);
+    }
+
+    /** Backward of the last decode: adds gradients of the decoder, out_proj and codebooks. */
+    public void decodeBackward(float[] dAudio) {
+        float[] dz = decoder.backward(dAudio);
+        for (VectorQuantizer q : quantizers) q.fromCodesBackward(dz);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.qwenomni.codec;
+
+import dev.qwenomni.codec.Layers.WNConv1d;
+import dev.qwenomni.tensor.ParamStore;
+import dev.qwenomni.tensor.ParamStore.Param;
+
+/**
+ * One SNAC quantizer: average-pool by stride, project to codebook_dim (in_proj), pick the code
+ * whose L2-normalised row is most cosine-similar to the L2-normalised projection, take the raw
+ * codebook row, project back (out_proj) and repeat each frame stride times.
+ */
+public final class VectorQuantizer {
+    final int dim, codebookSize, codebookDim, stride;
+    final WNConv1d inProj, outProj;
+    final Param codebook;
+    private int[] lastCodes;
+    private int lastT;
+
+    VectorQuantizer(ParamStore s, String prefix, int dim, int codebookSize, int codebookDim, int stride) {
+        this.dim = dim; this.codebookSize = codebookSize; this.codebookDim = codebookDim; this.stride = stride;
+        inProj = new WNConv1d(s, prefix + ".in_proj", dim, codebookDim, 1, 1, 0, 1, 1, true);
+        outProj = new WNConv1d(s, prefix + ".out_proj", codebookDim, dim, 1, 1, 0, 1, 1, true);
+        codebook = s.add(prefix + ".codebook.weight", true, codebookSize, codebookDim);
+    }
+
+    /** Codes for z [dim][T] (T a multiple of stride): T / stride of them. */
+    public int[] encode(float[] z, int T) {
+        int Tc = T / stride;
+        float[] pooled = new float[dim * Tc];
+        for (int c = 0; c < dim; c++)
+            for (int t = 0; t < Tc; t++) {
+                float s = 0;
+                for (int j = 0; j < stride; j++) s += z[c * T + t * stride + j];
+                pooled[c * Tc + t] = s / stride;
+            }
+        float[] ze = inProj.forward(pooled, Tc);
+        float[] cb = Layers.read(codebook);
+        float[] cbn = new float[cb.length];
+        for (int k = 0; k < codebookSize; k++) {
+            double ss = 0;
+            for (int d = 0; d < codebookDim; d++) ss += (double) cb[k * codebookDim + d] * cb[k * codebookDim + d];
+            double inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
+            for (int d = 0; d < codebookDim; d++) cbn[k * codebookDim + d] = (float) (cb[k * codebookDim + d] * inv);
+        }
+        int[] codes = new int[Tc];
+        for (int t = 0; t < Tc; t++) {
+            double ss = 0;
+            for (int d = 0; d < codebookDim; d++) ss += (double) ze[d * Tc + t] * ze[d * Tc + t];
+            double inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
+            int best = 0;
+            double bestSim = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < codebookSize; k++) {
+                double sim = 0;
+                for (int d = 0; d < codebookDim; d++) sim += ze[d * Tc + t] * inv * cbn[k * codebookDim + d];
+                if (sim > bestSim) { bestSim = sim; best = k; }
+            }
+            codes[t] = best;
+        }
+        return codes;
+    }
+
+    /** out_proj(codebook[codes]) repeated stride times: [dim][codes.length * stride]. */
+    public float[] fromCodes(int[] codes) {
+        int Tc = codes.length;
+        float[] cb = Layers.read(codebook);
+        float[] zp = new float[codebookDim * Tc];
+        for (int t = 0; t < Tc; t++) {
+            int k = codes[t];
+            if (k < 0 || k >= codebookSize) throw new IllegalArgumentException("code " + k + " at frame " + t + " outside codebook of " + codebookSize);
+            for (int d = 0; d < codebookDim; d++) zp[d * Tc + t] = cb[k * codebookDim + d];
+        }
+        float[] zq = outProj.forward(zp, Tc);
+        lastCodes = codes;
+        lastT = Tc;
+        return repeat(zq, dim, Tc, stride);
+    }
+
+    /** Backward of fromCodes: adds out_proj and codebook gradients. */
+    public void fromCodesBackward(float[] dy) {
+        int Tc = lastT, T = Tc * stride;
+        float[] dzq = new float[dim * Tc];
+        for (int c = 0; c < dim; c++)
+            for (int t = 0; t < T; t++) dzq[c * Tc + t / stride] += dy[c * T + t];
+        float[] dzp = outProj.backward(dzq);
+        float[] dcb = new float[codebookSize * codebookDim];
+        for (int t = 0; t < Tc; t++)
+            for (int d = 0; d < codebookDim; d++) dcb[lastCodes[t] * codebookDim + d] += dzp[d * Tc + t];
+        Layers.addGrad(codebook, dcb);
+    }
+
+    static float[] repeat(float[] x, int C, int T, int s) {
+        if (s == 1) return x;
+        float[] y = new float[C * T * s];
+        for (int c = 0; c < C; c++) for (int t = 0; t < T * s; t++) y[c * T * s + t] = x[c * T + t / s];
+        return y;
+    }
+}

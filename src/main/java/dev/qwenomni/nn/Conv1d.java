@@ -1,0 +1,68 @@
+package dev.qwenomni.nn;
+
+/**
+ * 1-D convolution as torch.nn.Conv1d computes it, on one item, channels-first:
+ * y[co, t] = b[co] + sum_{ci in co's group, k} W[co, ci', k] x[ci, t*stride + k*dilation - padding],
+ * zero padding, W shaped [Cout, Cin/groups, K]. Direct loops (the reference kernel).
+ */
+public final class Conv1d {
+    public final int cin, cout, k, stride, padding, dilation, groups;
+
+    public Conv1d(int cin, int cout, int k, int stride, int padding, int dilation, int groups) {
+        if (cin % groups != 0 || cout % groups != 0)
+            throw new IllegalArgumentException("channels " + cin + " -> " + cout + " not divisible by groups " + groups);
+        this.cin = cin; this.cout = cout; this.k = k; this.stride = stride; this.padding = padding; this.dilation = dilation; this.groups = groups;
+    }
+
+    public int outLength(int T) { return (T + 2 * padding - dilation * (k - 1) - 1) / stride + 1; }
+
+    public float[] forward(float[] x, int T, float[] w, float[] bias) {
+        int To = outLength(T), cinG = cin / groups, coutG = cout / groups;
+        float[] y = new float[cout * To];
+        for (int co = 0; co < cout; co++) {
+            int g = co / coutG;
+            float b = bias == null ? 0f : bias[co];
+            int yo = co * To;
+            for (int t = 0; t < To; t++) y[yo + t] = b;
+            for (int cl = 0; cl < cinG; cl++) {
+                int ci = g * cinG + cl;
+                for (int kk = 0; kk < k; kk++) {
+                    float wv = w[(co * cinG + cl) * k + kk];
+                    int off = kk * dilation - padding, xo = ci * T;
+                    // valid t: 0 <= t*stride + off < T
+                    int t0 = Math.max(0, ceilDiv(-off, stride)), t1 = Math.min(To, ceilDiv(T - off, stride));
+                    for (int t = t0; t < t1; t++) y[yo + t] += wv * x[xo + t * stride + off];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** Returns dx; adds dW and db (db may be null). */
+    public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
+        int To = outLength(T), cinG = cin / groups, coutG = cout / groups;
+        float[] dx = new float[cin * T];
+        for (int co = 0; co < cout; co++) {
+            int g = co / coutG, yo = co * To;
+            if (db != null) { float s = 0; for (int t = 0; t < To; t++) s += dy[yo + t]; db[co] += s; }
+            for (int cl = 0; cl < cinG; cl++) {
+                int ci = g * cinG + cl, xo = ci * T;
+                for (int kk = 0; kk < k; kk++) {
+                    int wi = (co * cinG + cl) * k + kk;
+                    float wv = w[wi], acc = 0;
+                    int off = kk * dilation - padding;
+                    int t0 = Math.max(0, ceilDiv(-off, stride)), t1 = Math.min(To, ceilDiv(T - off, stride));
+                    for (int t = t0; t < t1; t++) {
+                        float g1 = dy[yo + t];
+                        acc += g1 * x[xo + t * stride + off];
+                        dx[xo + t * stride + off] += g1 * wv;
+                    }
+                    dw[wi] += acc;
+                }
+            }
+        }
+        return dx;
+    }
+
+    static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }
+}
