@@ -29,11 +29,9 @@ public final class Layers {
     static Param[] declareWn(ParamStore s, String prefix, long[] vShape, boolean bias) {
         Param g = s.add(prefix + ".parametrizations.weight.original0", false, vShape[0], 1, 1);
         Param v = s.add(prefix + ".parametrizations.weight.original1", true, vShape);
-        Param b = bias ? s.add(prefix + ".bias", false, vShape[0] == 0 ? 1 : biasSize(vShape)) : null;
+        Param b = bias ? s.add(prefix + ".bias", false, vShape[0]) : null;
         return new Param[]{g, v, b};
     }
-
-    private static long biasSize(long[] vShape) { return vShape[0]; }
 
     /** Weight-normed Conv1d. */
     static final class WNConv1d implements Module {

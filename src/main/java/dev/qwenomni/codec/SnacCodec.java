@@ -81,6 +81,36 @@ public final class SnacCodec {
         params.allocate();
     }
 
+    /**
+     * Fresh weights: weight-norm directions v ~ N(0, 1/fan_in), g = ||v|| (so W = v at the start,
+     * as torch's weight_norm initialises), biases 0, Snake alpha 1, codebooks ~ N(0, 1).
+     */
+    public void initialize(long seed) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        java.util.Map<String, ParamStore.Param> byName = new java.util.HashMap<>();
+        for (ParamStore.Param p : params.params()) byName.put(p.name, p);
+        for (ParamStore.Param p : params.params()) {
+            if (p.name.endsWith("original0")) continue; // set from its v below
+            double std = p.name.endsWith("original1") ? 1 / Math.sqrt((double) p.size / p.shape[0])
+                    : p.name.endsWith("codebook.weight") ? 1 : 0;
+            boolean one = p.name.endsWith(".alpha");
+            for (long i = 0; i < p.size; i++) {
+                double u = r.nextDouble(), v = r.nextDouble();
+                double gauss = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+                dev.qwenomni.tensor.Kernels.set(p.v, i, one ? 1f : (float) (std * gauss));
+            }
+            if (p.name.endsWith("original1")) {
+                ParamStore.Param g = byName.get(p.name.replace("original1", "original0"));
+                int rows = (int) p.shape[0], n = (int) (p.size / rows);
+                for (int row = 0; row < rows; row++) {
+                    double ss = 0;
+                    for (int i = row * n; i < (row + 1) * n; i++) { float x = dev.qwenomni.tensor.Kernels.get(p.v, i); ss += x * x; }
+                    dev.qwenomni.tensor.Kernels.set(g.v, row, (float) Math.sqrt(ss));
+                }
+            }
+        }
+    }
+
     /** Switches the decoder's noise: NoiseSource.OFF for deterministic output. */
     public void setNoise(NoiseSource source) { noiseBlocks.forEach(n -> n.noise = source); }
 
