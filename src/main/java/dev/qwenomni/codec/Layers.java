@@ -49,6 +49,11 @@ public final class Layers {
         @Override public int outLength(int T) { return conv.outLength(T); }
 
         @Override
+        public int[] inputRange(int lo, int hi) {
+            return new int[]{lo * conv.stride - conv.padding, hi * conv.stride - conv.padding + conv.dilation * (conv.k - 1)};
+        }
+
+        @Override
         public float[] forward(float[] x, int T) {
             this.x = x; this.T = T;
             w = WeightNorm.weight(read(g), read(v));
@@ -83,6 +88,13 @@ public final class Layers {
         }
 
         @Override public int outLength(int T) { return conv.outLength(T); }
+
+        @Override
+        public int[] inputRange(int lo, int hi) {
+            // output o = t * stride + k - padding for k in [0, K)
+            return new int[]{Math.floorDiv(lo + conv.padding - (conv.k - 1) + conv.stride - 1, conv.stride),
+                    Math.floorDiv(hi + conv.padding, conv.stride)};
+        }
 
         @Override
         public float[] forward(float[] x, int T) {
@@ -167,6 +179,12 @@ public final class Layers {
         @Override public int outLength(int T) { return T; }
 
         @Override
+        public int[] inputRange(int lo, int hi) {
+            int[] r = block.inputRange(lo, hi);
+            return new int[]{Math.min(lo, r[0]), Math.max(hi, r[1])};
+        }
+
+        @Override
         public float[] forward(float[] x, int T) {
             float[] y = block.forward(x, T);
             for (int i = 0; i < y.length; i++) y[i] += x[i];
@@ -188,12 +206,19 @@ public final class Layers {
     static final class NoiseBlock implements Module {
         final WNConv1d linear;
         final int C;
+        final int index;
+        /** Samples at this block's rate per latent frame, for absolute noise positions. */
+        final int upsampling;
         NoiseSource noise = NoiseSource.OFF;
+        /** Latent frame at which the current decode starts (non-zero only for streaming windows). */
+        long startFrame;
         private float[] n;
         private int T;
 
-        NoiseBlock(ParamStore s, String prefix, int C) {
+        NoiseBlock(ParamStore s, String prefix, int C, int index, int upsampling) {
             this.C = C;
+            this.index = index;
+            this.upsampling = upsampling;
             linear = new WNConv1d(s, prefix + ".linear", C, C, 1, 1, 0, 1, 1, false);
         }
 
@@ -203,7 +228,7 @@ public final class Layers {
         public float[] forward(float[] x, int T) {
             this.T = T;
             if (noise == NoiseSource.OFF) { n = null; return x.clone(); }
-            n = noise.sample(T);
+            n = noise.sample(index, startFrame * upsampling, T);
             float[] h = linear.forward(x, T), y = x.clone();
             for (int c = 0; c < C; c++) for (int t = 0; t < T; t++) y[c * T + t] += n[t] * h[c * T + t];
             return y;

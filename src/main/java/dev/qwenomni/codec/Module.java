@@ -12,4 +12,10 @@ public interface Module {
     int outLength(int T);
 
     float[] backward(float[] dy);
+
+    /**
+     * The input positions [lo', hi'] that output positions [lo, hi] depend on (may reach outside
+     * the input: that is where zero padding stands in). Used to size streaming windows exactly.
+     */
+    default int[] inputRange(int lo, int hi) { return new int[]{lo, hi}; }
 }

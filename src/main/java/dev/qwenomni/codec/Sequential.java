@@ -24,6 +24,13 @@ public final class Sequential implements Module {
     }
 
     @Override
+    public int[] inputRange(int lo, int hi) {
+        int[] r = {lo, hi};
+        for (int i = modules.size() - 1; i >= 0; i--) r = modules.get(i).inputRange(r[0], r[1]);
+        return r;
+    }
+
+    @Override
     public float[] backward(float[] dy) {
         for (int i = modules.size() - 1; i >= 0; i--) dy = modules.get(i).backward(dy);
         return dy;

@@ -56,10 +56,11 @@ public final class SnacCodec {
         } else {
             dec.add(new WNConv1d(params, "decoder.model." + idx++, latent, ch, 7, 1, 3, 1, 1, true));
         }
-        int out = ch;
+        int out = ch, up = 1;
         for (int i = 0; i < c.decoderRates().length; i++) {
             int stride = c.decoderRates()[i], in = ch >> i;
             out = ch >> (i + 1);
+            up *= stride;
             int groups = c.depthwise() ? out : 1;
             String p = "decoder.model." + idx++;
             List<Module> b = new ArrayList<>();
@@ -67,7 +68,7 @@ public final class SnacCodec {
             b.add(new Snake1d(params, p + ".block." + j++, in));
             b.add(new WNConvTranspose1d(params, p + ".block." + j++, in, out, 2 * stride, stride, (stride + 1) / 2, stride % 2));
             if (c.noise()) {
-                NoiseBlock nb = new NoiseBlock(params, p + ".block." + j++, out);
+                NoiseBlock nb = new NoiseBlock(params, p + ".block." + j++, out, i, up);
                 noiseBlocks.add(nb);
                 b.add(nb);
             }
@@ -157,7 +158,24 @@ public final class SnacCodec {
     /** Audio (len(codes[-1]) * hop samples) from codes. */
     public float[] decode(int[][] codes) {
         float[] z = quantizedLatent(codes);
-        return decoder.forward(z, codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride);
+        return decodeLatent(z, codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride, 0);
+    }
+
+    /** Decoder on latent frames [startFrame, startFrame + T) of a longer sequence (noise positions follow). */
+    public float[] decodeLatent(float[] z, int T, long startFrame) {
+        noiseBlocks.forEach(n -> n.startFrame = startFrame);
+        return decoder.forward(z, T);
+    }
+
+    /**
+     * Latent frames of context the decoder needs on each side of a frame ({left, right}), from
+     * the layers' exact input ranges: decoding a window with this much context reproduces the
+     * one-shot samples of its middle.
+     */
+    public int[] decoderContext() {
+        int hop = decoder.outLength(1), f = 1000;
+        int[] r = decoder.inputRange(f * hop, (f + 1) * hop - 1);
+        return new int[]{f - r[0], r[1] - f};
     }
 
     /** Backward of the last decode: adds gradients of the decoder, out_proj and codebooks. */

@@ -58,10 +58,10 @@ class CodecGradientTest {
         check("snake", s -> new Layers.Snake1d(s, "s", 3), 3, 11);
         check("residual unit", s -> new Layers.ResidualUnit(s, "r", 4, 3, 4), 4, 30);
         check("noise block (noise on)", s -> {
-            Layers.NoiseBlock n = new Layers.NoiseBlock(s, "n", 3);
+            Layers.NoiseBlock n = new Layers.NoiseBlock(s, "n", 3, 0, 1);
             float[] fixed = new float[13];
             for (int i = 0; i < fixed.length; i++) fixed[i] = (float) Math.sin(i + 1.0);
-            n.noise = T -> fixed.clone(); // the same draw on every call, as the finite differences need
+            n.noise = (block, start, T) -> fixed.clone(); // the same draw on every call, as the finite differences need
             return n;
         }, 3, 13);
         check("tanh", s -> new Layers.Tanh(), 2, 9);

@@ -1,0 +1,71 @@
+package dev.qwenomni.codec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.io.SafeTensors;
+import dev.qwenomni.tensor.ParamStore.Param;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Codec checkpoints as the snac package keeps them: config.json (SNAC keys) and
+ * model.safetensors with SNAC's parameter names. Weight norm is read from
+ * `parametrizations.weight.original0/1` or the older `weight_g` / `weight_v` names.
+ */
+public final class CodecCheckpoint {
+    private CodecCheckpoint() {}
+
+    public static SnacCodec load(Path dir) throws IOException {
+        Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
+        if (!Files.isRegularFile(cfg)) throw new IOException(dir + ": no config.json");
+        if (!Files.isRegularFile(weights)) throw new IOException(dir + ": no model.safetensors");
+        SnacCodec codec = new SnacCodec(SnacConfig.read(cfg));
+        try (SafeTensors.Reader r = SafeTensors.open(weights)) {
+            loadWeights(codec, r, "");
+        }
+        return codec;
+    }
+
+    public static void loadWeights(SnacCodec codec, SafeTensors.Reader r, String prefix) throws IOException {
+        for (Param p : codec.params.params()) {
+            String name = prefix + p.name;
+            if (!r.has(name)) name = prefix + legacyName(p.name);
+            if (!r.has(name)) throw new IOException(r.file() + ": tensor " + prefix + p.name + " " + p.shapeString() + " is missing");
+            r.readFloats(name, p.v, p.shape);
+        }
+    }
+
+    static String legacyName(String name) {
+        return name.replace(".parametrizations.weight.original0", ".weight_g").replace(".parametrizations.weight.original1", ".weight_v");
+    }
+
+    public static void save(SnacCodec codec, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SnacConfig c = codec.config;
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode n = json.createObjectNode();
+        n.put("sampling_rate", c.samplingRate());
+        n.put("encoder_dim", c.encoderDim());
+        var er = n.putArray("encoder_rates");
+        for (int x : c.encoderRates()) er.add(x);
+        n.put("decoder_dim", c.decoderDim());
+        var dr = n.putArray("decoder_rates");
+        for (int x : c.decoderRates()) dr.add(x);
+        if (c.attnWindowSize() == null) n.putNull("attn_window_size"); else n.put("attn_window_size", c.attnWindowSize());
+        n.put("codebook_size", c.codebookSize());
+        n.put("codebook_dim", c.codebookDim());
+        var vs = n.putArray("vq_strides");
+        for (int x : c.vqStrides()) vs.add(x);
+        n.put("noise", c.noise());
+        n.put("depthwise", c.depthwise());
+        AtomicFiles.write(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
+        for (Param p : codec.params.params()) t.put(p.name, new SafeTensors.Entry(p.shape, p.v));
+        SafeTensors.writeF32(dir.resolve("model.safetensors"), t, Map.of("format", "pt"));
+    }
+}

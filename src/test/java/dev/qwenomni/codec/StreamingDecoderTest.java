@@ -1,0 +1,50 @@
+package dev.qwenomni.codec;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Streamed audio equals the one-shot decode sample for sample, with noise on (seeded by position). */
+class StreamingDecoderTest {
+    @Test
+    void streamingEqualsOneShotDecode() throws Exception {
+        SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        codec.initialize(4);
+        codec.setNoise(NoiseSource.seeded(9));
+        int coarse = 9; // coarse frames; 36 latent frames at the finest level
+        Random r = new Random(2);
+        int[][] codes = {new int[coarse], new int[2 * coarse], new int[4 * coarse]};
+        for (int[] l : codes) for (int i = 0; i < l.length; i++) l[i] = r.nextInt(64);
+        float[] oneShot = codec.decode(codes);
+
+        StreamingDecoder s = new StreamingDecoder(codec);
+        assertTrue(s.contextLeft() > 0 && s.contextRight() > 0);
+        float[] streamed = new float[0];
+        int firstAudioAfter = -1;
+        for (int f = 0; f < coarse; f++) {
+            float[] chunk = s.push(new int[][]{{codes[0][f]}, {codes[1][2 * f], codes[1][2 * f + 1]},
+                    {codes[2][4 * f], codes[2][4 * f + 1], codes[2][4 * f + 2], codes[2][4 * f + 3]}});
+            if (chunk.length > 0 && firstAudioAfter < 0) firstAudioAfter = f;
+            streamed = concat(streamed, chunk);
+        }
+        streamed = concat(streamed, s.finish());
+        assertTrue(firstAudioAfter >= 0 && firstAudioAfter < coarse - 1, "audio starts before the end of the codes");
+        assertEquals(oneShot.length, streamed.length);
+        assertArrayEquals(oneShot, streamed, "streamed vs one-shot samples");
+    }
+
+    @Test
+    void contextOfTheReal24kHzDecoder() {
+        int[] ctx = new SnacCodec(SnacConfig.SNAC_24KHZ).decoderContext();
+        // about +-10 latent frames (+-200 ms), as the spec says
+        assertTrue(ctx[0] >= 5 && ctx[0] <= 15 && ctx[1] >= 5 && ctx[1] <= 15, java.util.Arrays.toString(ctx));
+    }
+
+    static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
