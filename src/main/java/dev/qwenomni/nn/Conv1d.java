@@ -17,6 +17,11 @@ public final class Conv1d {
     public int outLength(int T) { return (T + 2 * padding - dilation * (k - 1) - 1) / stride + 1; }
 
     public float[] forward(float[] x, int T, float[] w, float[] bias) {
+        return forward(x, T, w, bias, ConvKernel.active);
+    }
+
+    public float[] forward(float[] x, int T, float[] w, float[] bias, ConvKernel kernel) {
+        if (groups == 1 && kernel == ConvKernel.GEMM) return ConvKernel.convForward(this, x, T, w, bias);
         int To = outLength(T), cinG = cin / groups, coutG = cout / groups;
         float[] y = new float[cout * To];
         for (int co = 0; co < cout; co++) {
@@ -40,6 +45,11 @@ public final class Conv1d {
 
     /** Returns dx; adds dW and db (db may be null). */
     public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
+        return backward(dy, x, T, w, dw, db, ConvKernel.active);
+    }
+
+    public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db, ConvKernel kernel) {
+        if (groups == 1 && kernel == ConvKernel.GEMM) return ConvKernel.convBackward(this, dy, x, T, w, dw, db);
         int To = outLength(T), cinG = cin / groups, coutG = cout / groups;
         float[] dx = new float[cin * T];
         for (int co = 0; co < cout; co++) {

@@ -15,6 +15,11 @@ public final class ConvTranspose1d {
     public int outLength(int T) { return (T - 1) * stride - 2 * padding + k + outputPadding; }
 
     public float[] forward(float[] x, int T, float[] w, float[] bias) {
+        return forward(x, T, w, bias, ConvKernel.active);
+    }
+
+    public float[] forward(float[] x, int T, float[] w, float[] bias, ConvKernel kernel) {
+        if (kernel == ConvKernel.GEMM) return ConvKernel.convTForward(this, x, T, w, bias);
         int To = outLength(T);
         float[] y = new float[cout * To];
         for (int co = 0; co < cout; co++) if (bias != null) java.util.Arrays.fill(y, co * To, (co + 1) * To, bias[co]);
@@ -32,6 +37,11 @@ public final class ConvTranspose1d {
     }
 
     public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
+        return backward(dy, x, T, w, dw, db, ConvKernel.active);
+    }
+
+    public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db, ConvKernel kernel) {
+        if (kernel == ConvKernel.GEMM) return ConvKernel.convTBackward(this, dy, x, T, w, dw, db);
         int To = outLength(T);
         float[] dx = new float[cin * T];
         if (db != null)

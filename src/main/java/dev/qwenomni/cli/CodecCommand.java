@@ -1,0 +1,152 @@
+package dev.qwenomni.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qwenomni.audio.Resampler;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.codec.CodecCheckpoint;
+import dev.qwenomni.codec.NoiseSource;
+import dev.qwenomni.codec.SnacCodec;
+import dev.qwenomni.codec.SnacConfig;
+import dev.qwenomni.codec.StreamingDecoder;
+import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.nn.ConvKernel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/** The codec on its own: WAV to codes, codes to WAV, and its speed. */
+@Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
+        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class})
+public final class CodecCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+
+    @Command(name = "encode", mixinStandardHelpOptions = true, description = "WAV (any rate, mixed to mono) -> codes as JSON {\"codes\": [[...], ...]}")
+    static final class Encode implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true, description = "codec checkpoint (config.json + model.safetensors)") Path codec;
+        @Parameters(index = "0") Path wav;
+        @Parameters(index = "1") Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacCodec c = CodecCheckpoint.load(codec);
+            Wav.Audio a = Wav.read(wav);
+            int[][] codes = c.encode(Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate()));
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode root = json.createObjectNode();
+            root.put("sampling_rate", c.config.samplingRate());
+            ArrayNode levels = root.putArray("codes");
+            for (int[] level : codes) { ArrayNode l = levels.addArray(); for (int x : level) l.add(x); }
+            AtomicFiles.write(out, json.writeValueAsBytes(root));
+            System.out.printf("%s: %.2f s -> codes %s%n", wav, a.seconds(), Arrays.stream(codes).map(l -> Integer.toString(l.length)).toList());
+            return 0;
+        }
+    }
+
+    @Command(name = "decode", mixinStandardHelpOptions = true, description = "codes JSON -> 16-bit mono WAV at the codec's rate")
+    static final class Decode implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true) Path codec;
+        @Option(names = "--stream", description = "decode frame by frame with the streaming decoder") boolean stream;
+        @Option(names = "--noise-seed", description = "noise seeded by position (default: noise off)") Long noiseSeed;
+        @Parameters(index = "0") Path codesJson;
+        @Parameters(index = "1") Path wav;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacCodec c = CodecCheckpoint.load(codec);
+            c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
+            JsonNode levels = new ObjectMapper().readTree(codesJson.toFile()).path("codes");
+            if (!levels.isArray()) throw new IllegalArgumentException(codesJson + ": no \"codes\" list");
+            int[][] codes = new int[levels.size()][];
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = new int[levels.get(i).size()];
+                for (int j = 0; j < codes[i].length; j++) codes[i][j] = levels.get(i).get(j).asInt();
+            }
+            long t0 = System.nanoTime();
+            float[] audio;
+            double firstAudio = Double.NaN;
+            if (stream) {
+                StreamingDecoder s = new StreamingDecoder(c);
+                audio = new float[0];
+                int[] strides = c.config.vqStrides();
+                for (int f = 0; f < codes[0].length; f++) {
+                    int[][] frame = new int[codes.length][];
+                    for (int i = 0; i < codes.length; i++) {
+                        int per = strides[0] / strides[i];
+                        frame[i] = Arrays.copyOfRange(codes[i], f * per, (f + 1) * per);
+                    }
+                    float[] chunk = s.push(frame);
+                    if (chunk.length > 0 && Double.isNaN(firstAudio)) firstAudio = (System.nanoTime() - t0) / 1e9;
+                    audio = concat(audio, chunk);
+                }
+                audio = concat(audio, s.finish());
+            } else {
+                audio = c.decode(codes);
+            }
+            double sec = (System.nanoTime() - t0) / 1e9, dur = (double) audio.length / c.config.samplingRate();
+            Wav.write(wav, audio, c.config.samplingRate());
+            System.out.printf(Locale.ROOT, "%s: %.2f s of audio in %.2f s (real-time factor %.2f)%s%n", wav, dur, sec, sec / dur,
+                    stream ? String.format(Locale.ROOT, ", first audio after %.3f s (code frames arrive instantly here)", firstAudio) : "");
+            return 0;
+        }
+
+        static float[] concat(float[] a, float[] b) {
+            float[] r = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, r, a.length, b.length);
+            return r;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Decoder real-time factor (seconds of compute per second of audio) per conv kernel, random weights.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--config", defaultValue = "snac24", description = "snac24 or a config.json path") String config;
+        @Option(names = "--frames", defaultValue = "48", description = "latent frames to decode (48 = 1.02 s at 24 kHz)") int frames;
+        @Option(names = "--kernels", split = ",", defaultValue = "direct,gemm") String[] kernels;
+        @Option(names = "--repeats", defaultValue = "3") int repeats;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacConfig cfg = config.equals("snac24") ? SnacConfig.SNAC_24KHZ : SnacConfig.read(Path.of(config));
+            SnacCodec c = new SnacCodec(cfg);
+            c.initialize(1);
+            c.setNoise(NoiseSource.seeded(1));
+            int[] strides = cfg.vqStrides();
+            int coarse = Math.max(1, frames / strides[0]);
+            int[][] codes = new int[strides.length][];
+            Random r = new Random(1);
+            for (int i = 0; i < strides.length; i++) {
+                codes[i] = new int[coarse * strides[0] / strides[i]];
+                for (int j = 0; j < codes[i].length; j++) codes[i][j] = r.nextInt(cfg.codebookSize());
+            }
+            double seconds = (double) coarse * strides[0] * cfg.hopLength() / cfg.samplingRate();
+            System.out.printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
+            for (String k : kernels) {
+                ConvKernel.active = ConvKernel.parse(k);
+                c.decode(codes); // warm-up
+                double[] t = new double[repeats];
+                for (int i = 0; i < repeats; i++) {
+                    long t0 = System.nanoTime();
+                    c.decode(codes);
+                    t[i] = (System.nanoTime() - t0) / 1e9;
+                }
+                Arrays.sort(t);
+                System.out.printf(Locale.ROOT, "  %-7s median %.3f s -> real-time factor %.3f (min %.3f, max %.3f)%n", k, t[repeats / 2],
+                        t[repeats / 2] / seconds, t[0] / seconds, t[repeats - 1] / seconds);
+            }
+            return 0;
+        }
+    }
+}

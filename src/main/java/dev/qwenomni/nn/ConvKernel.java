@@ -1,0 +1,116 @@
+package dev.qwenomni.nn;
+
+import dev.qwenomni.tensor.Tensors;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Locale;
+
+/**
+ * How dense (groups = 1) convolutions and transposed convolutions are computed. DIRECT is the
+ * loop nest of {@link Conv1d} / {@link ConvTranspose1d} (the reference); GEMM lowers them to one
+ * ND4J matrix product each (im2col / col2im around it). Grouped and depthwise convolutions always
+ * use the direct loops, whose inner loop runs along time.
+ */
+public enum ConvKernel {
+    DIRECT, GEMM;
+
+    /** The variant the codec uses; a setting, so benchmarks and tests can switch it. */
+    public static volatile ConvKernel active = GEMM;
+
+    public static ConvKernel parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown conv kernel '" + s + "' (direct or gemm)");
+        }
+    }
+
+    static INDArray mat(float[] a, int rows, int cols) {
+        return Nd4j.create(a, new long[]{rows, cols}, 'c');
+    }
+
+    static float[] gemm(float[] a, int m, int k, boolean ta, float[] b, int n, boolean tb) {
+        INDArray A = ta ? mat(a, k, m) : mat(a, m, k), B = tb ? mat(b, n, k) : mat(b, k, n), C = Tensors.zeros(m, n);
+        Tensors.gemm(A, B, C, ta, tb, 1.0, 0.0);
+        return C.data().asFloat();
+    }
+
+    // ---------------------------------------------------------------- Conv1d, groups = 1
+
+    static float[] im2col(Conv1d c, float[] x, int T, int To) {
+        int rows = c.cin * c.k;
+        float[] col = new float[rows * To];
+        for (int ci = 0; ci < c.cin; ci++)
+            for (int kk = 0; kk < c.k; kk++) {
+                int off = kk * c.dilation - c.padding, r = (ci * c.k + kk) * To;
+                for (int t = 0; t < To; t++) {
+                    int src = t * c.stride + off;
+                    if (src >= 0 && src < T) col[r + t] = x[ci * T + src];
+                }
+            }
+        return col;
+    }
+
+    static float[] convForward(Conv1d c, float[] x, int T, float[] w, float[] bias) {
+        int To = c.outLength(T);
+        float[] y = gemm(w, c.cout, c.cin * c.k, false, im2col(c, x, T, To), To, false);
+        if (bias != null) for (int co = 0; co < c.cout; co++) for (int t = 0; t < To; t++) y[co * To + t] += bias[co];
+        return y;
+    }
+
+    static float[] convBackward(Conv1d c, float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
+        int To = c.outLength(T), rows = c.cin * c.k;
+        float[] col = im2col(c, x, T, To);
+        float[] dwNew = gemm(dy, c.cout, To, false, col, rows, true);
+        for (int i = 0; i < dwNew.length; i++) dw[i] += dwNew[i];
+        if (db != null) for (int co = 0; co < c.cout; co++) { float s = 0; for (int t = 0; t < To; t++) s += dy[co * To + t]; db[co] += s; }
+        float[] dcol = gemm(w, rows, c.cout, true, dy, To, false);
+        float[] dx = new float[c.cin * T];
+        for (int ci = 0; ci < c.cin; ci++)
+            for (int kk = 0; kk < c.k; kk++) {
+                int off = kk * c.dilation - c.padding, r = (ci * c.k + kk) * To;
+                for (int t = 0; t < To; t++) {
+                    int src = t * c.stride + off;
+                    if (src >= 0 && src < T) dx[ci * T + src] += dcol[r + t];
+                }
+            }
+        return dx;
+    }
+
+    // ---------------------------------------------------------------- ConvTranspose1d
+
+    /** W [Cin, Cout*K] transposed times X [Cin, T] gives columns [Cout*K, T]; col2im scatters them. */
+    static float[] convTForward(ConvTranspose1d c, float[] x, int T, float[] w, float[] bias) {
+        int To = c.outLength(T), rows = c.cout * c.k;
+        float[] col = gemm(w, rows, c.cin, true, x, T, false);
+        float[] y = new float[c.cout * To];
+        if (bias != null) for (int co = 0; co < c.cout; co++) java.util.Arrays.fill(y, co * To, (co + 1) * To, bias[co]);
+        for (int co = 0; co < c.cout; co++)
+            for (int kk = 0; kk < c.k; kk++) {
+                int r = (co * c.k + kk) * T;
+                for (int t = 0; t < T; t++) {
+                    int o = t * c.stride + kk - c.padding;
+                    if (o >= 0 && o < To) y[co * To + o] += col[r + t];
+                }
+            }
+        return y;
+    }
+
+    static float[] convTBackward(ConvTranspose1d c, float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
+        int To = c.outLength(T), rows = c.cout * c.k;
+        float[] dcol = new float[rows * T];
+        for (int co = 0; co < c.cout; co++)
+            for (int kk = 0; kk < c.k; kk++) {
+                int r = (co * c.k + kk) * T;
+                for (int t = 0; t < T; t++) {
+                    int o = t * c.stride + kk - c.padding;
+                    if (o >= 0 && o < To) dcol[r + t] = dy[co * To + o];
+                }
+            }
+        if (db != null) for (int co = 0; co < c.cout; co++) { float s = 0; for (int t = 0; t < To; t++) s += dy[co * To + t]; db[co] += s; }
+        float[] dwNew = gemm(x, c.cin, T, false, dcol, rows, true);
+        for (int i = 0; i < dwNew.length; i++) dw[i] += dwNew[i];
+        return gemm(w, c.cin, rows, false, dcol, T, false);
+    }
+}
