@@ -20,15 +20,33 @@ import java.util.Map;
 public final class CodecCheckpoint {
     private CodecCheckpoint() {}
 
+    /** Loads config.json with model.safetensors, or with the published pytorch_model.bin. */
     public static SnacCodec load(Path dir) throws IOException {
-        Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors");
+        Path cfg = dir.resolve("config.json"), weights = dir.resolve("model.safetensors"), torch = dir.resolve("pytorch_model.bin");
         if (!Files.isRegularFile(cfg)) throw new IOException(dir + ": no config.json");
-        if (!Files.isRegularFile(weights)) throw new IOException(dir + ": no model.safetensors");
         SnacCodec codec = new SnacCodec(SnacConfig.read(cfg));
-        try (SafeTensors.Reader r = SafeTensors.open(weights)) {
-            loadWeights(codec, r, "");
+        if (Files.isRegularFile(weights)) {
+            try (SafeTensors.Reader r = SafeTensors.open(weights)) {
+                loadWeights(codec, r, "");
+            }
+        } else if (Files.isRegularFile(torch)) {
+            loadTorch(codec, torch);
+        } else {
+            throw new IOException(dir + ": neither model.safetensors nor pytorch_model.bin");
         }
         return codec;
+    }
+
+    /** Weights from a torch.save state dict (read by our strict unpickler). */
+    public static void loadTorch(SnacCodec codec, Path file) throws IOException {
+        Map<String, dev.qwenomni.io.TorchCheckpoint.Tensor> sd = dev.qwenomni.io.TorchCheckpoint.read(file);
+        for (Param p : codec.params.params()) {
+            var t = sd.containsKey(p.name) ? sd.get(p.name) : sd.get(legacyName(p.name));
+            if (t == null) throw new IOException(file + ": tensor " + p.name + " " + p.shapeString() + " is missing");
+            if (!java.util.Arrays.equals(t.shape(), p.shape))
+                throw new IOException(file + ": tensor " + p.name + ": shape " + java.util.Arrays.toString(t.shape()) + " does not match the model's " + p.shapeString());
+            java.lang.foreign.MemorySegment.copy(t.data(), 0, p.v, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, t.data().length);
+        }
     }
 
     public static void loadWeights(SnacCodec codec, SafeTensors.Reader r, String prefix) throws IOException {
