@@ -178,6 +178,44 @@ public final class SnacCodec {
         return new int[]{f - r[0], r[1] - f};
     }
 
+    /**
+     * Training forward on padded audio: encoder, residual VQ with straight-through estimators,
+     * decoder. Returns the reconstruction; {@link #vqLoss()} holds the summed VQ MSE.
+     */
+    public float[] trainForward(float[] padded) {
+        int T = padded.length / config.hopLength();
+        float[] residual = encoder.forward(padded, padded.length);
+        float[] zq = new float[residual.length];
+        for (VectorQuantizer q : quantizers) {
+            float[] out = q.trainForward(residual, T);
+            for (int j = 0; j < zq.length; j++) { zq[j] += out[j]; residual[j] -= out[j]; }
+        }
+        return decodeLatent(zq, T, 0);
+    }
+
+    /** Sum over levels of MSE(z_e, z_q) from the last training forward. */
+    public double vqLoss() {
+        double s = 0;
+        for (VectorQuantizer q : quantizers) s += q.lastMse();
+        return s;
+    }
+
+    /**
+     * Backward of {@link #trainForward} given dL/d(audio), with the commitment and codebook terms
+     * weighted as given. The residual chain r_{i+1} = r_i - q_i(r_i) is differentiated exactly.
+     */
+    public void trainBackward(float[] dAudio, float wCommit, float wCodebook) {
+        float[] dzq = decoder.backward(dAudio);
+        float[] dRes = new float[dzq.length];
+        for (int i = quantizers.size() - 1; i >= 0; i--) {
+            float[] dOut = new float[dzq.length];
+            for (int j = 0; j < dOut.length; j++) dOut[j] = dzq[j] - dRes[j];
+            float[] dIn = quantizers.get(i).trainBackward(dOut, wCommit, wCodebook);
+            for (int j = 0; j < dRes.length; j++) dRes[j] += dIn[j];
+        }
+        encoder.backward(dRes);
+    }
+
     /** Backward of the last decode: adds gradients of the decoder, out_proj and codebooks. */
     public void decodeBackward(float[] dAudio) {
         float[] dz = decoder.backward(dAudio);

@@ -26,6 +26,12 @@ public final class VectorQuantizer {
     /** Codes for z [dim][T] (T a multiple of stride): T / stride of them. */
     public int[] encode(float[] z, int T) {
         int Tc = T / stride;
+        float[] ze = inProj.forward(pool(z, T), Tc);
+        return nearest(ze, Tc);
+    }
+
+    float[] pool(float[] z, int T) {
+        int Tc = T / stride;
         float[] pooled = new float[dim * Tc];
         for (int c = 0; c < dim; c++)
             for (int t = 0; t < Tc; t++) {
@@ -33,7 +39,11 @@ public final class VectorQuantizer {
                 for (int j = 0; j < stride; j++) s += z[c * T + t * stride + j];
                 pooled[c * Tc + t] = s / stride;
             }
-        float[] ze = inProj.forward(pooled, Tc);
+        return pooled;
+    }
+
+    /** Index of the codebook row most cosine-similar to each column of ze [codebookDim][Tc]. */
+    private int[] nearest(float[] ze, int Tc) {
         float[] cb = Layers.read(codebook);
         float[] cbn = new float[cb.length];
         for (int k = 0; k < codebookSize; k++) {
@@ -57,6 +67,65 @@ public final class VectorQuantizer {
             codes[t] = best;
         }
         return codes;
+    }
+
+    // ---------------------------------------------------------------- training path
+
+    private float[] trainZe, trainZq;
+    private int[] trainCodes;
+    private int trainT;
+    private double trainMse;
+
+    /**
+     * Training forward: the same code choice as {@link #encode}, then the straight-through
+     * estimator (the value is the codebook row, the gradient goes to z_e unchanged), out_proj and
+     * repeat. Keeps MSE(z_e, z_q), which is both the commitment and the codebook loss.
+     */
+    public float[] trainForward(float[] z, int T) {
+        int Tc = T / stride;
+        trainT = T;
+        trainZe = inProj.forward(pool(z, T), Tc);
+        trainCodes = nearest(trainZe, Tc);
+        float[] cb = Layers.read(codebook);
+        trainZq = new float[codebookDim * Tc];
+        double se = 0;
+        for (int t = 0; t < Tc; t++)
+            for (int d = 0; d < codebookDim; d++) {
+                float q = cb[trainCodes[t] * codebookDim + d];
+                trainZq[d * Tc + t] = q;
+                double diff = trainZe[d * Tc + t] - q;
+                se += diff * diff;
+            }
+        trainMse = se / trainZq.length;
+        return repeat(outProj.forward(trainZq, Tc), dim, Tc, stride);
+    }
+
+    public double lastMse() { return trainMse; }
+    public int[] lastCodes() { return trainCodes; }
+
+    /**
+     * Backward of {@link #trainForward} for loss terms wCommit * MSE(z_e, sg(z_q)) and
+     * wCodebook * MSE(sg(z_e), z_q) added to whatever produced dOut; returns dL/dz.
+     */
+    public float[] trainBackward(float[] dOut, float wCommit, float wCodebook) {
+        int Tc = trainT / stride, n = codebookDim * Tc;
+        float[] dzq = new float[dim * Tc];
+        for (int c = 0; c < dim; c++)
+            for (int t = 0; t < trainT; t++) dzq[c * Tc + t / stride] += dOut[c * trainT + t];
+        float[] dze = outProj.backward(dzq); // straight-through: d z_q -> d z_e
+        float[] dcb = new float[codebookSize * codebookDim];
+        for (int t = 0; t < Tc; t++)
+            for (int d = 0; d < codebookDim; d++) {
+                float diff = trainZe[d * Tc + t] - trainZq[d * Tc + t];
+                dze[d * Tc + t] += wCommit * 2 * diff / n;
+                dcb[trainCodes[t] * codebookDim + d] -= wCodebook * 2 * diff / n;
+            }
+        Layers.addGrad(codebook, dcb);
+        float[] dPooled = inProj.backward(dze);
+        float[] dz = new float[dim * trainT];
+        for (int c = 0; c < dim; c++)
+            for (int t = 0; t < trainT; t++) dz[c * trainT + t] = dPooled[c * Tc + t / stride] / stride;
+        return dz;
     }
 
     /** out_proj(codebook[codes]) repeated stride times: [dim][codes.length * stride]. */

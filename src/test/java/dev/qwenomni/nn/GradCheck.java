@@ -44,6 +44,12 @@ public final class GradCheck {
      * up to {@code samples} entries and asserts the relative L2 error is under TOL.
      */
     public static void check(String what, DoubleSupplier loss, MemorySegment x, long n, float[] analytic, int samples, long seed) {
+        check(what, loss, x, n, analytic, samples, seed, EPS);
+    }
+
+    /** As above with another step, for losses that are only piecewise smooth (arg-max code choice, L1). */
+    public static void check(String what, DoubleSupplier loss, MemorySegment x, long n, float[] analytic, int samples, long seed, float eps) {
+        final float EPS = eps;
         Random r = new Random(seed);
         double num = 0, den = 0;
         int m = (int) Math.min(samples, n);

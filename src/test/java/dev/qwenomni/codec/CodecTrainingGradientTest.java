@@ -1,0 +1,136 @@
+package dev.qwenomni.codec;
+
+import dev.qwenomni.audio.SpectralLoss;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.nn.GradCheck;
+import dev.qwenomni.tensor.ParamStore.Param;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Random;
+
+/** The codec's training gradients (spectral losses, straight-through VQ, residual chain, encoder) against finite differences. */
+class CodecTrainingGradientTest {
+
+    static float[] speech(int n) throws IOException {
+        Wav.Audio a = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
+        float[] x = new float[n];
+        System.arraycopy(a.samples(), 8000, x, 0, n);
+        return x;
+    }
+
+    @Test
+    void spectralLossGradient() throws IOException {
+        float[] target = speech(4096), pred = target.clone();
+        Random r = new Random(1);
+        for (int i = 0; i < pred.length; i++) pred[i] = 0.7f * pred[i] + 0.02f * (float) r.nextGaussian();
+        SpectralLoss loss = new SpectralLoss(24000);
+        float[] grad = new float[pred.length];
+        loss.compute(pred, target, grad, 15f, 1f);
+        GradCheck.check("mel + stft loss", () -> {
+            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
+            return 15 * v.mel() + v.stft();
+        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+    }
+
+    /**
+     * The code choice is piecewise constant and SNAC detaches by design (straight-through for the
+     * reconstruction, stop-gradients inside the VQ losses and in the residual chain), so the
+     * training gradient is a true derivative only where nothing is detached: for the
+     * reconstruction, the decoder-side parameters (out_proj included). Those are checked here on
+     * the whole codec; the quantizer's own terms are checked on one quantizer below.
+     */
+    @Test
+    void codecTrainingPathGradient() throws Exception {
+        SnacCodec codec;
+        try (var r = dev.qwenomni.io.SafeTensors.open(SnacFixtureParityTest.FIXTURE)) {
+            codec = SnacFixtureParityTest.load(r);
+        }
+        float[] x = speech(2048);
+        Random rnd = new Random(2);
+        float[] w = new float[2048];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
+        java.util.function.DoubleSupplier loss = () -> {
+            float[] y = codec.trainForward(x);
+            double s = 0;
+            for (int i = 0; i < y.length; i++) s += (double) y[i] * w[i];
+            return s;
+        };
+        codec.params.zeroGrads();
+        codec.trainForward(x);
+        codec.trainBackward(w, 0f, 0f);
+        int seed = 0;
+        for (String name : new String[]{"decoder.model.0.parametrizations.weight.original1", "decoder.model.1.bias",
+                "quantizer.quantizers.2.out_proj.parametrizations.weight.original0", "quantizer.quantizers.2.out_proj.bias"}) {
+            // (the last level only: earlier levels also feed the residual of later ones, a path SNAC detaches)
+            Param p = codec.params.get(name);
+            GradCheck.check("codec training " + name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 30, seed++);
+        }
+        // and the encoder does receive the straight-through gradient
+        Param enc = codec.params.get("encoder.block.0.parametrizations.weight.original1");
+        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.copy(enc.g, enc.size)[0] != 0f, "encoder gradient");
+    }
+
+    @Test
+    void straightThroughPassesTheGradientToTheEncoderSide() {
+        dev.qwenomni.tensor.ParamStore s = new dev.qwenomni.tensor.ParamStore();
+        VectorQuantizer q = new VectorQuantizer(s, "q", 6, 9, 3, 2);
+        s.allocate();
+        Random r = new Random(4);
+        for (Param p : s.params()) for (long i = 0; i < p.size; i++) dev.qwenomni.tensor.Kernels.set(p.v, i, (float) (0.5 + r.nextDouble()));
+        int T = 8;
+        float[] z = new float[6 * T], w = new float[6 * T];
+        for (int i = 0; i < z.length; i++) { z[i] = (float) r.nextGaussian(); w[i] = (float) r.nextGaussian(); }
+        q.trainForward(z, T);
+        // the surrogate straight-through differentiates: out_proj(z_e(z) + delta), delta = z_q - z_e frozen
+        float[] ze0 = q.inProj.forward(q.pool(z, T), T / 2), zq = q.trainForward(z, T);
+        float[] cbRows = new float[ze0.length];
+        float[] cb = Layers.read(q.codebook);
+        int[] codes = q.lastCodes();
+        for (int t = 0; t < T / 2; t++) for (int d = 0; d < 3; d++) cbRows[d * (T / 2) + t] = cb[codes[t] * 3 + d];
+        float[] delta = new float[ze0.length];
+        for (int i = 0; i < delta.length; i++) delta[i] = cbRows[i] - ze0[i];
+        s.zeroGrads();
+        q.trainForward(z, T);
+        float[] dz = q.trainBackward(w, 0f, 0f);
+        GradCheck.check("straight-through dz", () -> {
+            float[] ze = q.inProj.forward(q.pool(z, T), T / 2);
+            for (int i = 0; i < ze.length; i++) ze[i] += delta[i];
+            float[] out = VectorQuantizer.repeat(q.outProj.forward(ze, T / 2), 6, T / 2, 2);
+            double sum = 0;
+            for (int i = 0; i < out.length; i++) sum += (double) out[i] * w[i];
+            return sum;
+        }, MemorySegment.ofArray(z), z.length, dz, 48, 5);
+
+        // commitment: d MSE(z_e, sg(z_q)) / dz, a true derivative while no code flips (small step)
+        s.zeroGrads();
+        q.trainForward(z, T);
+        float[] dzCommit = q.trainBackward(new float[w.length], 1f, 0f);
+        GradCheck.check("commitment dz", () -> { q.trainForward(z, T); return q.lastMse(); },
+                MemorySegment.ofArray(z), z.length, dzCommit, 48, 6, 1e-3f);
+        // codebook: d MSE(sg(z_e), z_q) / d codebook, on the rows in use
+        s.zeroGrads();
+        q.trainForward(z, T);
+        q.trainBackward(new float[w.length], 0f, 1f);
+        float[] g = GradCheck.copy(q.codebook.g, q.codebook.size);
+        double num = 0, den = 0;
+        for (int code : java.util.Arrays.stream(q.lastCodes()).distinct().toArray())
+            for (int d = 0; d < 3; d++) {
+                int i = code * 3 + d;
+                float x0 = dev.qwenomni.tensor.Kernels.get(q.codebook.v, i);
+                dev.qwenomni.tensor.Kernels.set(q.codebook.v, i, x0 + 1e-3f);
+                q.trainForward(z, T);
+                double lp = q.lastMse();
+                dev.qwenomni.tensor.Kernels.set(q.codebook.v, i, x0 - 1e-3f);
+                q.trainForward(z, T);
+                double lm = q.lastMse();
+                dev.qwenomni.tensor.Kernels.set(q.codebook.v, i, x0);
+                double fd = (lp - lm) / 2e-3;
+                num += (fd - g[i]) * (fd - g[i]);
+                den += (double) g[i] * g[i];
+            }
+        org.junit.jupiter.api.Assertions.assertTrue(den > 0 && Math.sqrt(num / den) < GradCheck.TOL, "codebook rows: " + Math.sqrt(num / den));
+    }
+}
