@@ -5,6 +5,7 @@ import dev.qwenomni.data.TextCorpus;
 import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.train.LmTask;
 import dev.qwenomni.train.TextDataSource;
 import dev.qwenomni.train.TrainConfig;
 import dev.qwenomni.train.Trainer;
@@ -62,12 +63,13 @@ public final class TrainCommand implements Callable<Integer> {
         log.info("corpus {}: {} train / {} validation tokens, unigram entropy {} nats", corpus, text.train.length, text.val.length,
                 String.format("%.4f", unigram));
         log.info("model: {} parameters, {} layers, hidden {}, attention {}", model.params().count(), cfg.numLayers(), cfg.hiddenSize(), kind);
-        Trainer trainer = new Trainer(model, new TextDataSource(text, seqLen, seed), tc, tok, out)
-                .showProgress(!noProgress).reference(unigram, "unigram entropy");
+        LmTask task = new LmTask(model, new TextDataSource(text, seqLen, seed), tok, batch, seqLen, evalBatches);
+        Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress).reference(unigram, "unigram entropy");
         Trainer.Summary s = trainer.run(seed, stopAfter);
         log.info("done: {} steps, validation loss {} (unigram entropy {}), accuracy {}, {} tokens/s; checkpoint in {}, plot {}",
-                s.steps(), String.format("%.4f", s.valLoss()), String.format("%.4f", unigram), String.format("%.3f", s.valAccuracy()),
-                String.format("%.0f", s.tokensPerSecond()), trainer.checkpointRoot(), out.resolve("loss.png"));
+                s.steps(), String.format("%.4f", s.valLoss()), String.format("%.4f", unigram),
+                String.format("%.3f", s.eval().getOrDefault("val_accuracy", Double.NaN)),
+                String.format("%.0f", s.unitsPerSecond()), trainer.checkpointRoot(), out.resolve("loss.png"));
         return 0;
     }
 

@@ -1,12 +1,8 @@
 package dev.qwenomni.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qwenomni.data.ByteTokenizer;
 import dev.qwenomni.io.AtomicFiles;
-import dev.qwenomni.io.HfCheckpoint;
 import dev.qwenomni.io.SafeTensors;
-import dev.qwenomni.model.Qwen3Config;
-import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.tensor.Tensors;
 
@@ -21,8 +17,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Training checkpoints: root/step-NNNNNN/ is a complete HF directory (config.json,
- * model.safetensors, tokenizer files) plus training_state.safetensors (AdamW moments and the
+ * Training checkpoints: root/step-NNNNNN/ is a complete model directory (for the LM an HF
+ * directory with tokenizer files; for the codec SNAC's layout) plus training_state.safetensors (AdamW moments and the
  * step, data position and seed in its metadata). A checkpoint becomes visible only when the
  * root's "latest" file is atomically switched to it, so a crash mid-write leaves the previous
  * one in force.
@@ -33,14 +29,12 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
-    public static Path save(Path root, Qwen3Model model, ByteTokenizer tok, TrainingState state, TrainConfig cfg,
-                            int keep) throws IOException {
+    public static Path save(Path root, TrainTask task, TrainingState state, TrainConfig cfg, int keep) throws IOException {
         String name = String.format("step-%06d", state.step());
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
-        HfCheckpoint.save(model, dir, Map.of("step", Integer.toString(state.step())));
-        tok.writeHf(dir, model.config.maxPositions());
-        ParamStore ps = model.params();
+        task.saveModel(dir);
+        ParamStore ps = task.params();
         Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
         t.put("optimizer.exp_avg", new SafeTensors.Entry(new long[]{ps.flatLength()}, Tensors.seg(ps.adamM())));
         t.put("optimizer.exp_avg_sq", new SafeTensors.Entry(new long[]{ps.flatLength()}, Tensors.seg(ps.adamV())));
@@ -63,13 +57,10 @@ public final class Checkpoints {
         return Optional.of(dir);
     }
 
-    /** Loads weights and moments into model (whose config must match) and returns the state. */
-    public static TrainingState restore(Path dir, Qwen3Model model) throws IOException {
-        Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
-        if (!saved.equals(model.config))
-            throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested " + model.config);
-        HfCheckpoint.loadWeights(model.weights, dir);
-        ParamStore ps = model.params();
+    /** Loads weights and moments into the task's model (whose config must match) and returns the state. */
+    public static TrainingState restore(Path dir, TrainTask task) throws IOException {
+        task.loadModel(dir);
+        ParamStore ps = task.params();
         try (SafeTensors.Reader r = SafeTensors.open(dir.resolve(STATE))) {
             long[] shape = {ps.flatLength()};
             r.readFloats("optimizer.exp_avg", Tensors.seg(ps.adamM()), shape);

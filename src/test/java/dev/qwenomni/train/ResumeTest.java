@@ -36,9 +36,13 @@ class ResumeTest {
         return new TrainConfig(steps, 2, 32, 2, 3e-3, 2, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 3, 2, 3, 77, "flash");
     }
 
+    static LmTask task(Qwen3Model m) {
+        return new LmTask(m, new TextDataSource(corpus, 32, 77), TOK, 2, 32, 2);
+    }
+
     private Qwen3Model train(Path out, int stopAfter) throws IOException {
         Qwen3Model m = new Qwen3Model(cfg(), AttentionKind.FLASH);
-        new Trainer(m, new TextDataSource(corpus, 32, 77), tc(7), TOK, out).showProgress(false).run(9, stopAfter);
+        new Trainer(task(m), tc(7), out).showProgress(false).run(9, stopAfter);
         return m;
     }
 
@@ -69,8 +73,8 @@ class ResumeTest {
         assertTrue(maxVDiff < 1e-3 * maxV, "AdamW second moments drift " + maxVDiff + " vs " + maxV);
         assertTrue(maxStep > 1e-3, "training moved the weights");
         // the step and data position restored exactly
-        TrainingState sa = Checkpoints.restore(dir.resolve("a/checkpoints/step-000007"), new Qwen3Model(cfg(), AttentionKind.FLASH));
-        TrainingState sb = Checkpoints.restore(dir.resolve("b/checkpoints/step-000007"), new Qwen3Model(cfg(), AttentionKind.FLASH));
+        TrainingState sa = Checkpoints.restore(dir.resolve("a/checkpoints/step-000007"), task(new Qwen3Model(cfg(), AttentionKind.FLASH)));
+        TrainingState sb = Checkpoints.restore(dir.resolve("b/checkpoints/step-000007"), task(new Qwen3Model(cfg(), AttentionKind.FLASH)));
         assertEquals(sa, sb);
     }
 
@@ -80,9 +84,8 @@ class ResumeTest {
         Qwen3Model m = new Qwen3Model(cfg(), AttentionKind.FLASH);
         m.weights.initialize(1);
         Kernels.set(m.weights.embed.v, 5, Float.NaN);
-        Checkpoints.save(out.resolve("checkpoints"), m, TOK, new TrainingState(2, 0, 4, 77, 0), tc(7), 2);
-        Trainer t = new Trainer(new Qwen3Model(cfg(), AttentionKind.FLASH), new TextDataSource(corpus, 32, 77), tc(7), TOK, out)
-                .showProgress(false);
+        Checkpoints.save(out.resolve("checkpoints"), task(m), new TrainingState(2, 0, 4, 77, 0), tc(7), 2);
+        Trainer t = new Trainer(task(new Qwen3Model(cfg(), AttentionKind.FLASH)), tc(7), out).showProgress(false);
         Trainer.DivergedException e = assertThrows(Trainer.DivergedException.class, () -> t.run(1));
         assertTrue(e.getMessage().contains("step 3") && e.getMessage().contains("step-000002"), e.getMessage());
         assertEquals("step-000002", Files.readString(out.resolve("checkpoints/latest")).trim());
