@@ -41,11 +41,25 @@ public final class MelCepstrum {
 
     /** [frames][nCeps] cepstra c1..c_nCeps (c0, the energy, left out as MCD usually does). */
     public double[][] cepstra(float[] x) {
+        double[][] lm = logMel(x);
+        double[][] out = new double[lm.length][nCeps];
+        for (int t = 0; t < lm.length; t++)
+            for (int c = 1; c <= nCeps; c++) {
+                double s = 0;
+                for (int m = 0; m < nMels; m++) s += lm[t][m] * Math.cos(Math.PI * c * (m + 0.5) / nMels);
+                out[t][c - 1] = s * Math.sqrt(2.0 / nMels);
+            }
+        return out;
+    }
+
+    /** [frames][nMels] natural-log mel power per frame. */
+    public double[][] logMel(float[] x) {
         int frames = Math.max(1, 1 + (x.length - nfft) / hop);
         FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
-        double[][] out = new double[frames][nCeps];
-        double[] buf = new double[nfft], logMel = new double[nMels];
+        double[][] out = new double[frames][nMels];
+        double[] buf = new double[nfft];
         for (int t = 0; t < frames; t++) {
+            double[] logMel = out[t];
             for (int i = 0; i < nfft; i++) {
                 int j = t * hop + i;
                 buf[i] = j < x.length ? x[j] * window[i] : 0;
@@ -59,11 +73,6 @@ public final class MelCepstrum {
                     e += filters[m][k] * (re * re + im * im);
                 }
                 logMel[m] = Math.log(Math.max(e, 1e-10));
-            }
-            for (int c = 1; c <= nCeps; c++) {
-                double s = 0;
-                for (int m = 0; m < nMels; m++) s += logMel[m] * Math.cos(Math.PI * c * (m + 0.5) / nMels);
-                out[t][c - 1] = s * Math.sqrt(2.0 / nMels);
             }
         }
         return out;

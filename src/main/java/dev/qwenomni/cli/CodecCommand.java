@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
 
 /** The codec on its own: WAV to codes, codes to WAV, and its speed. */
 @Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
-        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class})
+        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecTrainCommand.class})
 public final class CodecCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -64,9 +64,16 @@ public final class CodecCheckpoint {
 
     public static void save(SnacCodec codec, Path dir) throws IOException {
         Files.createDirectories(dir);
-        SnacConfig c = codec.config;
         ObjectMapper json = new ObjectMapper();
-        ObjectNode n = json.createObjectNode();
+        AtomicFiles.write(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(configJson(codec.config)));
+        Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
+        for (Param p : codec.params.params()) t.put(p.name, new SafeTensors.Entry(p.shape, p.v));
+        SafeTensors.writeF32(dir.resolve("model.safetensors"), t, Map.of("format", "pt"));
+    }
+
+    /** The config as SNAC's config.json keys. */
+    public static ObjectNode configJson(SnacConfig c) {
+        ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("sampling_rate", c.samplingRate());
         n.put("encoder_dim", c.encoderDim());
         var er = n.putArray("encoder_rates");
@@ -81,9 +88,6 @@ public final class CodecCheckpoint {
         for (int x : c.vqStrides()) vs.add(x);
         n.put("noise", c.noise());
         n.put("depthwise", c.depthwise());
-        AtomicFiles.write(dir.resolve("config.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-        Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
-        for (Param p : codec.params.params()) t.put(p.name, new SafeTensors.Entry(p.shape, p.v));
-        SafeTensors.writeF32(dir.resolve("model.safetensors"), t, Map.of("format", "pt"));
+        return n;
     }
 }

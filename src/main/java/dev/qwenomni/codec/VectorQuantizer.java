@@ -101,6 +101,24 @@ public final class VectorQuantizer {
     }
 
     public double lastMse() { return trainMse; }
+
+    /**
+     * Dead-code handling: every code whose usage count is zero gets a fresh row copied from a
+     * random column of the last training batch's z_e (as codec trainers re-seed unused entries).
+     * Returns how many were re-seeded.
+     */
+    public int reseedDead(long[] usage, java.util.Random r) {
+        if (trainZe == null) return 0;
+        int Tc = trainZe.length / codebookDim, n = 0;
+        for (int k = 0; k < codebookSize; k++) {
+            if (usage[k] > 0) continue;
+            int t = r.nextInt(Tc);
+            for (int d = 0; d < codebookDim; d++)
+                dev.qwenomni.tensor.Kernels.set(codebook.v, (long) k * codebookDim + d, trainZe[d * Tc + t]);
+            n++;
+        }
+        return n;
+    }
     public int[] lastCodes() { return trainCodes; }
 
     /**

@@ -1,0 +1,167 @@
+package dev.qwenomni.codec;
+
+import dev.qwenomni.audio.SpectralLoss;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.speech.ManifestEntry;
+import dev.qwenomni.tensor.ParamStore;
+import dev.qwenomni.train.TrainTask;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Codec training on speech clips: random fixed-length segments; loss = 15 * multi-scale mel L1
+ * + 1 * multi-resolution STFT L1 + 0.25 * commitment + 1 * codebook (the DAC/SNAC recipe without
+ * the GAN). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
+ */
+public final class CodecTask implements TrainTask {
+    public static final float MEL = 15f, STFT = 1f, COMMIT = 0.25f, CODEBOOK = 1f;
+
+    private final SnacCodec codec;
+    private final List<float[]> train = new ArrayList<>(), val = new ArrayList<>();
+    private final int segment, batch, evalClips;
+    private final long seed;
+    private final SpectralLoss spectral;
+    private final long[][] usage;
+    private int[] order;
+    private long epoch;
+    private int index;
+
+    public CodecTask(SnacCodec codec, Path manifest, List<ManifestEntry> entries, int segment, int batch, int evalClips, long seed)
+            throws IOException {
+        this.codec = codec;
+        int m = codec.config.padMultiple();
+        this.segment = Math.max(m, segment / m * m);
+        this.batch = batch;
+        this.evalClips = evalClips;
+        this.seed = seed;
+        this.spectral = new SpectralLoss(codec.config.samplingRate());
+        for (ManifestEntry e : entries) {
+            if (!e.split().equals("train") && !e.split().equals("val")) continue; // never the held-out test clips
+            Wav.Audio a = Wav.read(e.resolve(manifest));
+            if (a.sampleRate() != codec.config.samplingRate())
+                throw new IOException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + codec.config.samplingRate());
+            (e.split().equals("train") ? train : val).add(a.samples());
+        }
+        if (train.isEmpty() || val.isEmpty()) throw new IOException(manifest + ": needs train and val clips");
+        usage = new long[codec.quantizers.size()][codec.config.codebookSize()];
+        shuffle();
+    }
+
+    private void shuffle() {
+        order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        SplittableRandom r = new SplittableRandom(seed * 31 + epoch);
+        for (int i = order.length - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = order[i]; order[i] = order[j]; order[j] = t; }
+    }
+
+    /** A segment of the clip, starting at offset (zero-padded past the end). */
+    private float[] cut(float[] clip, int offset) {
+        float[] x = new float[segment];
+        System.arraycopy(clip, offset, x, 0, Math.max(0, Math.min(segment, clip.length - offset)));
+        return x;
+    }
+
+    @Override public ParamStore params() { return codec.params; }
+    @Override public void initialize(long s) { codec.initialize(s); }
+    @Override public long unitsPerStep() { return (long) segment * batch; }
+    @Override public String unitName() { return "sample"; }
+
+    @Override
+    public Map<String, Double> step(float gradScale) {
+        double mel = 0, stft = 0, vq = 0;
+        float scale = gradScale / batch;
+        for (int b = 0; b < batch; b++) {
+            if (index == order.length) { epoch++; index = 0; shuffle(); }
+            float[] clip = train.get(order[index]);
+            SplittableRandom r = new SplittableRandom(seed ^ (epoch * 1_000_003L + index));
+            index++;
+            float[] x = cut(clip, clip.length > segment ? r.nextInt(clip.length - segment) : 0);
+            codec.setNoise(NoiseSource.seeded(r.nextLong()));
+            float[] y = codec.trainForward(x);
+            float[] dy = new float[y.length];
+            SpectralLoss.Value v = spectral.compute(y, x, dy, MEL * scale, STFT * scale);
+            codec.trainBackward(dy, COMMIT * scale, CODEBOOK * scale);
+            mel += v.mel() / batch;
+            stft += v.stft() / batch;
+            vq += codec.vqLoss() / batch;
+            for (int l = 0; l < usage.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) usage[l][c]++;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", MEL * mel + STFT * stft + (COMMIT + CODEBOOK) * vq);
+        m.put("mel", mel);
+        m.put("stft", stft);
+        m.put("vq", vq);
+        return m;
+    }
+
+    /** Re-seeds the codes no training segment has used since the last call; returns how many. */
+    public int reseedDeadCodes() {
+        int n = 0;
+        SplittableRandom r = new SplittableRandom(seed ^ epoch ^ ((long) index << 20));
+        for (int l = 0; l < usage.length; l++) {
+            n += codec.quantizers.get(l).reseedDead(usage[l], new java.util.Random(r.nextLong()));
+            java.util.Arrays.fill(usage[l], 0);
+        }
+        return n;
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        double mel = 0, stft = 0;
+        int n = Math.min(evalClips, val.size());
+        long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
+        codec.setNoise(NoiseSource.OFF);
+        for (int i = 0; i < n; i++) {
+            float[] x = cut(val.get(i), 0);
+            float[] y = codec.trainForward(x);
+            SpectralLoss.Value v = spectral.compute(y, x, null, 0, 0);
+            mel += v.mel() / n;
+            stft += v.stft() / n;
+            for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("val_loss", MEL * mel + STFT * stft);
+        m.put("val_mel", mel);
+        m.put("val_stft", stft);
+        for (int l = 0; l < counts.length; l++) m.put("codebook_perplexity_" + l, perplexity(counts[l]));
+        return m;
+    }
+
+    /** exp(entropy) of the code histogram: how many codes are effectively in use. */
+    static double perplexity(long[] counts) {
+        long total = 0;
+        for (long c : counts) total += c;
+        double h = 0;
+        for (long c : counts) if (c > 0) { double p = (double) c / total; h -= p * Math.log(p); }
+        return Math.exp(h);
+    }
+
+    @Override public void saveModel(Path dir) throws IOException { CodecCheckpoint.save(codec, dir); }
+
+    @Override
+    public void loadModel(Path dir) throws IOException {
+        SnacConfig saved = SnacConfig.read(dir.resolve("config.json"));
+        if (!java.util.Objects.equals(CodecCheckpoint.configJson(saved), CodecCheckpoint.configJson(codec.config)))
+            throw new IOException(dir + "/config.json: the checkpoint's codec config differs from the requested one");
+        try (var r = dev.qwenomni.io.SafeTensors.open(dir.resolve("model.safetensors"))) {
+            CodecCheckpoint.loadWeights(codec, r, "");
+        }
+    }
+
+    @Override public long dataEpoch() { return epoch; }
+    @Override public int dataIndex() { return index; }
+
+    @Override
+    public void seek(long e, int i) {
+        epoch = e;
+        index = i;
+        shuffle();
+    }
+}
