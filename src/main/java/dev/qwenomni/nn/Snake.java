@@ -1,7 +1,6 @@
 package dev.qwenomni.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -77,7 +76,11 @@ public final class Snake {
                 g.mul(s2.mul(r).add(1f)).intoArray(dx, t);
                 acc = g.mul(xv.mul(s2).mul(inv).sub(s.mul(s).mul(inv2))).add(acc);
             }
-            double da = acc.reduceLanes(VectorOperators.ADD);
+            // lanes summed in a fixed order (reduceLanes' order differs between interpreter and C2)
+            float[] lanes = new float[S.length()];
+            acc.intoArray(lanes, 0);
+            double da = 0;
+            for (float lane : lanes) da += lane;
             for (; t < end; t++) {
                 float ax = a * x[t], s = sin(ax), s2 = sin(ax * 2f);
                 dx[t] = (float) (dy[t] * (1 + r * s2));

@@ -61,11 +61,16 @@ public final class Kernels {
         for (; i < n; i++) set(out, i, get(a, i) + get(b, i));
     }
 
-    /** Sum of squares of all elements, accumulated in double per vector block. */
+    /**
+     * Sum of squares of all elements, accumulated in double per vector block. The lanes are summed
+     * in a fixed order rather than by reduceLanes (whose order differs between the interpreter and
+     * C2), so the gradient norm, and with it clipping, is the same bits on every run.
+     */
     public static double sumSquares(MemorySegment x, long n) {
         double total = 0;
         long i = 0;
         final int block = 1 << 12;
+        float[] lanes = new float[L];
         while (i < n) {
             long end = Math.min(n, i + block);
             FloatVector acc = FloatVector.zero(S);
@@ -73,7 +78,9 @@ public final class Kernels {
                 FloatVector v = load(x, i);
                 acc = v.fma(v, acc);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
+            acc.intoArray(lanes, 0);
+            double s = 0;
+            for (float lane : lanes) s += lane;
             for (; i < end; i++) { float v = get(x, i); s += v * v; }
             total += s;
         }
