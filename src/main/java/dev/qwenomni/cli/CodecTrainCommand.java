@@ -37,7 +37,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
     @Option(names = "--accum", defaultValue = "1") int accum;
     @Option(names = "--lr", defaultValue = "3e-4") double lr;
     @Option(names = "--warmup", defaultValue = "50") int warmup;
-    @Option(names = "--clip", defaultValue = "10.0") double clip;
+    @Option(names = "--clip", defaultValue = "1000", description = "global gradient-norm clip (DAC uses 1e3)") double clip;
     @Option(names = "--eval-every", defaultValue = "100") int evalEvery;
     @Option(names = "--eval-clips", defaultValue = "16") int evalClips;
     @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;

@@ -83,8 +83,9 @@ public final class SnacCodec {
     }
 
     /**
-     * Fresh weights: weight-norm directions v ~ N(0, 1/fan_in), g = ||v|| (so W = v at the start,
-     * as torch's weight_norm initialises), biases 0, Snake alpha 1, codebooks ~ N(0, 1).
+     * Fresh weights as SNAC/DAC initialise them: conv weights ~ truncated N(0, 0.02) (within two
+     * standard deviations), g = ||v|| so W = v at the start (torch's weight_norm), biases 0,
+     * Snake alpha 1, codebooks ~ N(0, 1) (nn.Embedding).
      */
     public void initialize(long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
@@ -92,13 +93,16 @@ public final class SnacCodec {
         for (ParamStore.Param p : params.params()) byName.put(p.name, p);
         for (ParamStore.Param p : params.params()) {
             if (p.name.endsWith("original0")) continue; // set from its v below
-            double std = p.name.endsWith("original1") ? 1 / Math.sqrt((double) p.size / p.shape[0])
-                    : p.name.endsWith("codebook.weight") ? 1 : 0;
+            boolean conv = p.name.endsWith("original1"), codebook = p.name.endsWith("codebook.weight");
             boolean one = p.name.endsWith(".alpha");
             for (long i = 0; i < p.size; i++) {
-                double u = r.nextDouble(), v = r.nextDouble();
-                double gauss = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-                dev.qwenomni.tensor.Kernels.set(p.v, i, one ? 1f : (float) (std * gauss));
+                double gauss;
+                do {
+                    double u = r.nextDouble(), v = r.nextDouble();
+                    gauss = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+                } while (conv && Math.abs(gauss) > 2);
+                float value = one ? 1f : conv ? (float) (0.02 * gauss) : codebook ? (float) gauss : 0f;
+                dev.qwenomni.tensor.Kernels.set(p.v, i, value);
             }
             if (p.name.endsWith("original1")) {
                 ParamStore.Param g = byName.get(p.name.replace("original1", "original0"));
