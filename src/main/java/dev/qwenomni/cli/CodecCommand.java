@@ -19,13 +19,15 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
 /** The codec on its own: WAV to codes, codes to WAV, and its speed. */
 @Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
-        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecTrainCommand.class})
+        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecCommand.Eval.class,
+                CodecTrainCommand.class})
 public final class CodecCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -106,6 +108,58 @@ public final class CodecCommand implements Runnable {
             float[] r = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, r, a.length, b.length);
             return r;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, SI-SDR, codebook usage per level.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true) Path codec;
+        @Parameters(index = "0", description = "folder of .wav files") Path folder;
+        @Option(names = "--limit", defaultValue = "0") int limit;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacCodec c = CodecCheckpoint.load(codec);
+            c.setNoise(NoiseSource.OFF);
+            List<Path> wavs;
+            try (var s = java.nio.file.Files.walk(folder)) {
+                wavs = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+            }
+            if (limit > 0) wavs = wavs.subList(0, Math.min(limit, wavs.size()));
+            if (wavs.isEmpty()) throw new IllegalArgumentException(folder + ": no .wav files");
+            dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
+            long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
+            double mel = 0, sisdr = 0;
+            for (Path p : wavs) {
+                Wav.Audio a = Wav.read(p);
+                float[] x = c.preprocess(Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate()));
+                int[][] codes = c.encode(x);
+                for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
+                float[] y = c.decode(codes);
+                mel += spectral.compute(y, x, null, 0, 0).mel() / wavs.size();
+                sisdr += siSdr(x, y) / wavs.size();
+            }
+            System.out.printf(Locale.ROOT, "%d files: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB%n", wavs.size(), mel, sisdr);
+            for (int l = 0; l < usage.length; l++) {
+                long used = Arrays.stream(usage[l]).filter(u -> u > 0).count();
+                System.out.printf(Locale.ROOT, "  level %d: %d of %d codes used, perplexity %.1f%n", l, used, c.config.codebookSize(),
+                        dev.qwenomni.codec.CodecTask.perplexity(usage[l]));
+            }
+            return 0;
+        }
+
+        /** Scale-invariant signal-to-distortion ratio of estimate y against reference x, in dB. */
+        static double siSdr(float[] x, float[] y) {
+            double xy = 0, xx = 0;
+            for (int i = 0; i < x.length; i++) { xy += (double) x[i] * y[i]; xx += (double) x[i] * x[i]; }
+            double a = xy / Math.max(xx, 1e-12), target = 0, noise = 0;
+            for (int i = 0; i < x.length; i++) {
+                double t = a * x[i], e = y[i] - t;
+                target += t * t;
+                noise += e * e;
+            }
+            return 10 * Math.log10(Math.max(target, 1e-12) / Math.max(noise, 1e-12));
         }
     }
 

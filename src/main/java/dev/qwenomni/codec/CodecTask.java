@@ -135,7 +135,7 @@ public final class CodecTask implements TrainTask {
     }
 
     /** exp(entropy) of the code histogram: how many codes are effectively in use. */
-    static double perplexity(long[] counts) {
+    public static double perplexity(long[] counts) {
         long total = 0;
         for (long c : counts) total += c;
         double h = 0;

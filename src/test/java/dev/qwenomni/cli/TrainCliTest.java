@@ -60,6 +60,41 @@ class TrainCliTest {
     }
 
     @Test
+    void codecEncodeDecodeEvalAndSiSdr() throws Exception {
+        Path codecDir = dir.resolve("codec");
+        try (var r = SafeTensors.open(Path.of("src/test/resources/fixtures/tiny24.safetensors"))) {
+            var codec = new dev.qwenomni.codec.SnacCodec(dev.qwenomni.codec.SnacConfig.read(Path.of("src/test/resources/fixtures/tiny24.config.json")));
+            dev.qwenomni.codec.CodecCheckpoint.loadWeights(codec, r, "weights/");
+            dev.qwenomni.codec.CodecCheckpoint.save(codec, codecDir);
+        }
+        Path wav = Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"), codes = dir.resolve("codes.json");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Omni.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("codec", "encode", "-c", codecDir.toString(), wav.toString(), codes.toString()));
+        JsonNode levels = new ObjectMapper().readTree(codes.toFile()).path("codes");
+        assertEquals(3, levels.size());
+        // 2.92 s at 16 kHz -> 70080 samples at 24 kHz -> padded to 71680 -> 140 frames -> 35/70/140 codes
+        assertEquals(35, levels.get(0).size());
+        assertEquals(140, levels.get(2).size());
+        Path a = dir.resolve("a.wav"), b = dir.resolve("b.wav");
+        assertEquals(0, Omni.commandLine().execute("codec", "decode", "-c", codecDir.toString(), codes.toString(), a.toString()));
+        assertEquals(0, Omni.commandLine().execute("codec", "decode", "-c", codecDir.toString(), "--stream", codes.toString(), b.toString()));
+        // with the default gemm kernels streaming agrees to float rounding: at most one 16-bit step
+        assertArrayEquals(dev.qwenomni.audio.Wav.read(a).samples(), dev.qwenomni.audio.Wav.read(b).samples(), 1.01f / 32767,
+                "streamed decode writes the same audio");
+        assertEquals(140 * 512, dev.qwenomni.audio.Wav.read(a).samples().length);
+        assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
+        // SI-SDR: a signal against itself is very high, against its negation very low
+        float[] x = dev.qwenomni.audio.Wav.read(wav).samples(), noisy = x.clone();
+        java.util.Random rnd = new java.util.Random(1);
+        for (int i = 0; i < noisy.length; i++) noisy[i] += 0.01f * (float) rnd.nextGaussian();
+        assertTrue(CodecCommand.Eval.siSdr(x, x) > 100);
+        double s = CodecCommand.Eval.siSdr(x, noisy);
+        assertTrue(s > 5 && s < 60, "SI-SDR with noise " + s);
+    }
+
+    @Test
     void badInputGivesOneClearLine() {
         StringWriter err = new StringWriter();
         CommandLine cl = Omni.commandLine();
