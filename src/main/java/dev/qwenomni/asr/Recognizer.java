@@ -96,9 +96,7 @@ public final class Recognizer {
             for (int i = 0; i < wavs.size(); i++) out.add(hyp.getOrDefault("u" + i, ""));
             return out;
         } finally {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            dev.qwenomni.io.FileTrees.delete(dir);
         }
     }
 

@@ -11,10 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** Recognise a WAV and, given its text, score WER and CER; optionally MCD against a reference WAV. */
@@ -32,11 +30,7 @@ public final class AsrCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path lmFile = switch (lm) {
             case "general" -> null;
-            case "corpus" -> {
-                Set<String> keys = new HashSet<>();
-                for (String t : SpeechSentences.readTestList(testList)) keys.add(SpeechSentences.key(t));
-                yield Recognizer.corpusLm(kjv, keys, cache);
-            }
+            case "corpus" -> Recognizer.corpusLm(kjv, SpeechSentences.testKeys(testList), cache);
             default -> throw new IllegalArgumentException("--lm must be general or corpus, not '" + lm + "'");
         };
         String hyp = new Recognizer(lmFile, 1).transcribe(List.of(wav), cache.resolve("work")).get(0);

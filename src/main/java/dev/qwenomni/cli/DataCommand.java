@@ -4,7 +4,6 @@ import dev.qwenomni.asr.ErrorRate;
 import dev.qwenomni.asr.Recognizer;
 import dev.qwenomni.data.SpeechSentences;
 import dev.qwenomni.speech.DatasetBuilder;
-import dev.qwenomni.speech.ManifestEntry;
 import dev.qwenomni.speech.SpeechCache;
 import dev.qwenomni.speech.SystemPackages;
 import dev.qwenomni.speech.Teachers;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -89,9 +87,7 @@ public final class DataCommand implements Runnable {
         if (!Recognizer.available()) SystemPackages.ensure(new RecognizerPackages());
         List<String> all = SpeechSentences.readTestList(o.testList);
         List<String> test = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
-        Set<String> keys = new HashSet<>();
-        for (String t : all) keys.add(SpeechSentences.key(t));
-        Path corpusLm = Recognizer.corpusLm(o.kjv, keys, o.out.resolve("asr"));
+        Path corpusLm = Recognizer.corpusLm(o.kjv, SpeechSentences.testKeys(o.testList), o.out.resolve("asr"));
         SpeechCache cache = new SpeechCache(o.out.resolve("audio"));
         Path work = o.out.resolve("work");
         System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");

@@ -7,7 +7,6 @@ import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.train.TrainTask;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

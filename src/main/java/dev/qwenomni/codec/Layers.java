@@ -25,6 +25,15 @@ public final class Layers {
         for (int i = 0; i < g.length; i++) Kernels.set(p.g, i, Kernels.get(p.g, i) + g[i]);
     }
 
+    /** Adds the gradients of g, v (from dW through the weight norm) and the bias. */
+    static void addWeightNormGrads(Param g, Param v, Param b, float[] dw, float[] db) {
+        float[] dg = new float[(int) g.size], dv = new float[(int) v.size];
+        WeightNorm.backward(dw, read(g), read(v), dg, dv);
+        addGrad(g, dg);
+        addGrad(v, dv);
+        if (b != null) addGrad(b, db);
+    }
+
     /** Declares g (rows, 1, 1) and v under prefix.parametrizations.weight.original0/1, and the bias. */
     static Param[] declareWn(ParamStore s, String prefix, long[] vShape, boolean bias) {
         Param g = s.add(prefix + ".parametrizations.weight.original0", false, vShape[0], 1, 1);
@@ -64,11 +73,7 @@ public final class Layers {
         public float[] backward(float[] dy) {
             float[] dw = new float[w.length], db = b == null ? null : new float[(int) b.size];
             float[] dx = conv.backward(dy, x, T, w, dw, db);
-            float[] dg = new float[(int) g.size], dv = new float[(int) v.size];
-            WeightNorm.backward(dw, read(g), read(v), dg, dv);
-            addGrad(g, dg);
-            addGrad(v, dv);
-            if (b != null) addGrad(b, db);
+            addWeightNormGrads(g, v, b, dw, db);
             return dx;
         }
     }
@@ -107,11 +112,7 @@ public final class Layers {
         public float[] backward(float[] dy) {
             float[] dw = new float[w.length], db = new float[(int) b.size];
             float[] dx = conv.backward(dy, x, T, w, dw, db);
-            float[] dg = new float[(int) g.size], dv = new float[(int) v.size];
-            WeightNorm.backward(dw, read(g), read(v), dg, dv);
-            addGrad(g, dg);
-            addGrad(v, dv);
-            addGrad(b, db);
+            addWeightNormGrads(g, v, b, dw, db);
             return dx;
         }
     }

@@ -98,8 +98,7 @@ public final class SnacCodec {
             for (long i = 0; i < p.size; i++) {
                 double gauss;
                 do {
-                    double u = r.nextDouble(), v = r.nextDouble();
-                    gauss = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+                    gauss = dev.qwenomni.tensor.Init.gaussian(r);
                 } while (conv && Math.abs(gauss) > 2);
                 float value = one ? 1f : conv ? (float) (0.02 * gauss) : codebook ? (float) gauss : 0f;
                 dev.qwenomni.tensor.Kernels.set(p.v, i, value);

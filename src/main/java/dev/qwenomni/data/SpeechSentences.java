@@ -76,6 +76,7 @@ public final class SpeechSentences {
         return Math.floorMod(fnv(key), 100) == 0 ? "val" : "train";
     }
 
+    /** 64-bit FNV-1a of the UTF-8 bytes: the project's stable hash for deterministic splits. */
     static long fnv(String s) {
         long h = 0xcbf29ce484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) { h ^= b & 0xff; h *= 0x100000001b3L; }
@@ -119,6 +120,13 @@ public final class SpeechSentences {
             String k = key(s);
             if (!k.isEmpty()) byKey.putIfAbsent(k, new Sentence(s, source, split(k, testKeys)));
         }
+    }
+
+    /** Keys of the committed held-out sentences, which every split and LM must leave out. */
+    public static Set<String> testKeys(Path testList) throws IOException {
+        Set<String> keys = new java.util.HashSet<>();
+        for (String t : readTestList(testList)) keys.add(key(t));
+        return keys;
     }
 
     /** The committed held-out test sentences (one per line). */

@@ -3,7 +3,6 @@ package dev.qwenomni.data;
 import dev.qwenomni.io.AtomicFiles;
 
 import java.io.BufferedReader;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -74,14 +73,9 @@ public final class TextCorpus {
         return new TextCorpus(file, train, val);
     }
 
-    /** FNV-1a of the line: stable across runs, JVMs and platforms. */
+    /** The line's bucket of 100 by FNV-1a: stable across runs, JVMs and platforms. */
     static int bucket(String line) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : line.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        return (int) Long.remainderUnsigned(h, 100);
+        return (int) Long.remainderUnsigned(SpeechSentences.fnv(line), 100);
     }
 
     /** Unigram entropy (nats) of the training tokens: the loss of a model that ignores context. */

@@ -56,15 +56,9 @@ public final class Qwen3Weights {
             boolean norm = p.name.endsWith("norm.weight");
             boolean bias = p.name.endsWith(".bias");
             for (long i = 0; i < p.size; i++) {
-                float x = norm ? 1f : bias ? 0f : (float) (gaussian(rng) * 0.02);
+                float x = norm ? 1f : bias ? 0f : (float) (dev.qwenomni.tensor.Init.gaussian(rng) * 0.02);
                 p.v.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, x);
             }
         }
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller: SplittableRandom has no nextGaussian before JDK 17's RandomGenerator default
-        double u = r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
     }
 }

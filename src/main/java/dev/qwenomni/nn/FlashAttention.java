@@ -1,7 +1,6 @@
 package dev.qwenomni.nn;
 
 import dev.qwenomni.tensor.Arena;
-import dev.qwenomni.tensor.Kernels;
 import dev.qwenomni.tensor.Tensors;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -55,8 +54,7 @@ public final class DatasetBuilder {
         }
         if (voices.isEmpty()) throw new IOException("no teacher voice is available (tried " + o.voices() + ")");
         List<String> test = SpeechSentences.readTestList(o.testList());
-        Set<String> testKeys = new HashSet<>();
-        for (String t : test) testKeys.add(SpeechSentences.key(t));
+        Set<String> testKeys = SpeechSentences.testKeys(o.testList());
         List<SpeechSentences.Sentence> all = SpeechSentences.load(o.kjv(), testKeys);
         Comparator<SpeechSentences.Sentence> order = Comparator.comparingLong(s -> mix(SpeechSentences.key(s.text()).hashCode()));
         List<SpeechSentences.Sentence> train = all.stream().filter(s -> s.split().equals("train")).sorted(order).toList();

@@ -45,9 +45,7 @@ public final class FestivalTeacher implements Teacher {
             }
             return out;
         } finally {
-            try (var s = Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+            dev.qwenomni.io.FileTrees.delete(dir);
         }
     }
 

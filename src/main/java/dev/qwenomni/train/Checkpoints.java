@@ -78,10 +78,7 @@ public final class Checkpoints {
                     .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
                     .skip(keep).toList();
             for (Path p : old) {
-                if (p.getFileName().toString().equals(current)) continue;
-                try (Stream<Path> w = Files.walk(p)) {
-                    for (Path f : w.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-                }
+                if (!p.getFileName().toString().equals(current)) dev.qwenomni.io.FileTrees.delete(p);
             }
         }
     }
