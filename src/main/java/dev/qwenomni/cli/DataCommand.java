@@ -84,7 +84,7 @@ public final class DataCommand implements Runnable {
 
     /** Renders the held-out sentences with every voice and prints WER (open corpus LM, general LM) and CER. */
     static void teacherWerTable(Common o, int limit) throws Exception {
-        if (!Recognizer.available()) SystemPackages.ensure(new RecognizerPackages());
+        SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
         List<String> all = SpeechSentences.readTestList(o.testList);
         List<String> test = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
         Path corpusLm = Recognizer.corpusLm(o.kjv, SpeechSentences.testKeys(o.testList), o.out.resolve("asr"));
@@ -103,12 +103,4 @@ public final class DataCommand implements Runnable {
         }
     }
 
-    /** The recogniser's packages, installed like a teacher's. */
-    static final class RecognizerPackages implements dev.qwenomni.speech.Teacher {
-        @Override public String name() { return "pocketsphinx"; }
-        @Override public List<String> voices() { return List.of(); }
-        @Override public List<String> packages() { return Recognizer.PACKAGES; }
-        @Override public boolean available() { return Recognizer.available(); }
-        @Override public List<dev.qwenomni.audio.Wav.Audio> render(String v, List<String> t, Path w) { throw new UnsupportedOperationException(); }
-    }
 }

@@ -53,6 +53,9 @@ public final class DatasetBuilder {
             else log.warn("skipping voice {}: {} is not available", id, v.teacher().name());
         }
         if (voices.isEmpty()) throw new IOException("no teacher voice is available (tried " + o.voices() + ")");
+        // the fortune files are the second corpus source; without them the corpus is the KJV alone
+        if (!SystemPackages.ensure("the fortune files", List.of("fortunes"), () -> Files.isDirectory(SpeechSentences.FORTUNES)))
+            log.warn("{} missing: the corpus is the King James Bible alone", SpeechSentences.FORTUNES);
         List<String> test = SpeechSentences.readTestList(o.testList());
         Set<String> testKeys = SpeechSentences.testKeys(o.testList());
         List<SpeechSentences.Sentence> all = SpeechSentences.load(o.kjv(), testKeys);

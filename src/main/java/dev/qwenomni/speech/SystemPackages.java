@@ -13,23 +13,28 @@ public final class SystemPackages {
 
     private SystemPackages() {}
 
-    public static synchronized boolean ensure(Teacher t) {
-        if (t.available()) return true;
+    public static boolean ensure(Teacher t) {
+        return ensure(t.name(), t.packages(), t::available);
+    }
+
+    /** Installs packages when available() is false; returns available() afterwards. */
+    public static synchronized boolean ensure(String what, List<String> packages, java.util.function.BooleanSupplier available) {
+        if (available.getAsBoolean()) return true;
         boolean root = "root".equals(System.getProperty("user.name"));
         if (!root) {
-            log.warn("{} is not installed; install it with: apt-get install -y {}", t.name(), String.join(" ", t.packages()));
+            log.warn("{} is not installed; install it with: apt-get install -y {}", what, String.join(" ", packages));
             return false;
         }
-        log.info("installing {} (apt-get install -y {})", t.name(), String.join(" ", t.packages()));
+        log.info("installing {} (apt-get install -y {})", what, String.join(" ", packages));
         try {
             if (!updated) { run(List.of("apt-get", "update", "-qq")); updated = true; }
             var cmd = new java.util.ArrayList<>(List.of("apt-get", "install", "-y", "-qq"));
-            cmd.addAll(t.packages());
+            cmd.addAll(packages);
             run(cmd);
         } catch (Exception e) {
-            log.warn("could not install {}: {}", t.packages(), e.getMessage());
+            log.warn("could not install {}: {}", packages, e.getMessage());
         }
-        return t.available();
+        return available.getAsBoolean();
     }
 
     private static void run(List<String> cmd) throws Exception {
