@@ -55,9 +55,13 @@ public final class CodecTrainCommand implements Callable<Integer> {
         // DAC's recipe: AdamW, betas (0.8, 0.99)
         TrainConfig tc = new TrainConfig(steps, batch, segment, accum, lr, warmup, 0.1, 0.01, 0.8, 0.99, 1e-8, clip,
                 evalEvery, evalClips, checkpointEvery, seed, "n/a");
-        int[] counter = {0};
-        Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress).afterStep(() -> {
-            if (reseedEvery > 0 && ++counter[0] % reseedEvery == 0) {
+        if (reseedEvery > 0 && checkpointEvery % reseedEvery != 0)
+            log.warn("--checkpoint-every {} is not a multiple of --reseed-every {}: a resumed run will differ from an unbroken one",
+                    checkpointEvery, reseedEvery);
+        Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress).afterStep(step -> {
+            // by global step, and the re-seed pool empties at each re-seed, so checkpoints taken at
+            // multiples of reseedEvery resume exactly
+            if (reseedEvery > 0 && step % reseedEvery == 0) {
                 int n = task.reseedDeadCodes();
                 if (n > 0) log.info("re-seeded {} unused codes", n);
             }

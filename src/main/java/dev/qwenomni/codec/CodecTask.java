@@ -119,7 +119,7 @@ public final class CodecTask implements TrainTask {
         codec.setNoise(NoiseSource.OFF);
         for (int i = 0; i < n; i++) {
             float[] x = cut(val.get(i), 0);
-            float[] y = codec.trainForward(x);
+            float[] y = codec.reconstruct(x);
             SpectralLoss.Value v = spectral.compute(y, x, null, 0, 0);
             mel += v.mel() / n;
             stft += v.stft() / n;

@@ -186,11 +186,20 @@ public final class SnacCodec {
      * decoder. Returns the reconstruction; {@link #vqLoss()} holds the summed VQ MSE.
      */
     public float[] trainForward(float[] padded) {
+        return trainForward(padded, true);
+    }
+
+    /** The training forward without collecting encodings for dead-code re-seeding (evaluation). */
+    public float[] reconstruct(float[] padded) {
+        return trainForward(padded, false);
+    }
+
+    private float[] trainForward(float[] padded, boolean collect) {
         int T = padded.length / config.hopLength();
         float[] residual = encoder.forward(padded, padded.length);
         float[] zq = new float[residual.length];
         for (VectorQuantizer q : quantizers) {
-            float[] out = q.trainForward(residual, T);
+            float[] out = q.trainForward(residual, T, collect);
             for (int j = 0; j < zq.length; j++) { zq[j] += out[j]; residual[j] -= out[j]; }
         }
         return decodeLatent(zq, T, 0);

@@ -82,10 +82,16 @@ public final class VectorQuantizer {
      * repeat. Keeps MSE(z_e, z_q), which is both the commitment and the codebook loss.
      */
     public float[] trainForward(float[] z, int T) {
+        return trainForward(z, T, true);
+    }
+
+    /** As above; collect = false keeps the encodings out of the re-seed pool (evaluation). */
+    public float[] trainForward(float[] z, int T, boolean collect) {
         int Tc = T / stride;
         trainT = T;
         trainZe = inProj.forward(pool(z, T), Tc);
         trainCodes = nearest(trainZe, Tc);
+        if (collect) remember(trainZe, Tc);
         float[] cb = Layers.read(codebook);
         trainZq = new float[codebookDim * Tc];
         double se = 0;
@@ -102,21 +108,42 @@ public final class VectorQuantizer {
 
     public double lastMse() { return trainMse; }
 
+    /** A uniform sample (reservoir sampling) of the z_e columns seen in training since the last re-seed. */
+    static final int RESERVOIR = 4096;
+    private float[] pool;
+    private long seen;
+    private final java.util.SplittableRandom poolRng = new java.util.SplittableRandom(17);
+
+    private void remember(float[] ze, int Tc) {
+        if (pool == null) pool = new float[RESERVOIR * codebookDim];
+        for (int t = 0; t < Tc; t++) {
+            long slot = seen < RESERVOIR ? seen : poolRng.nextLong(seen + 1);
+            seen++;
+            if (slot >= RESERVOIR) continue;
+            for (int d = 0; d < codebookDim; d++) pool[(int) slot * codebookDim + d] = ze[d * Tc + t];
+        }
+    }
+
     /**
-     * Dead-code handling: every code whose usage count is zero gets a fresh row copied from a
-     * random column of the last training batch's z_e (as codec trainers re-seed unused entries).
+     * Dead-code handling: every code whose usage count is zero gets a fresh row drawn without
+     * replacement from the z_e columns sampled since the last call (as codec trainers re-seed
+     * unused entries from encodings), so re-seeded rows are as varied as the encodings are.
      * Returns how many were re-seeded.
      */
     public int reseedDead(long[] usage, java.util.Random r) {
-        if (trainZe == null) return 0;
-        int Tc = trainZe.length / codebookDim, n = 0;
+        int have = (int) Math.min(seen, RESERVOIR), n = 0;
+        if (have == 0) return 0;
+        int[] order = new int[have];
+        for (int i = 0; i < have; i++) order[i] = i;
+        for (int i = have - 1; i > 0; i--) { int j = r.nextInt(i + 1); int x = order[i]; order[i] = order[j]; order[j] = x; }
         for (int k = 0; k < codebookSize; k++) {
             if (usage[k] > 0) continue;
-            int t = r.nextInt(Tc);
+            int src = order[n % have];
             for (int d = 0; d < codebookDim; d++)
-                dev.qwenomni.tensor.Kernels.set(codebook.v, (long) k * codebookDim + d, trainZe[d * Tc + t]);
+                dev.qwenomni.tensor.Kernels.set(codebook.v, (long) k * codebookDim + d, pool[src * codebookDim + d]);
             n++;
         }
+        seen = 0;
         return n;
     }
     public int[] lastCodes() { return trainCodes; }

@@ -36,7 +36,7 @@ public final class Trainer {
     private boolean progress = true;
     private double referenceLoss = Double.NaN;
     private String referenceLabel = "";
-    private Runnable afterStep = () -> {};
+    private java.util.function.IntConsumer afterStep = step -> {};
 
     public Trainer(TrainTask task, TrainConfig cfg, Path outDir) {
         this.task = task;
@@ -50,8 +50,8 @@ public final class Trainer {
     /** A horizontal reference line for the plot, e.g. the unigram entropy. */
     public Trainer reference(double loss, String label) { referenceLoss = loss; referenceLabel = label; return this; }
 
-    /** Work after each optimizer step (the codec re-seeds dead codes here). */
-    public Trainer afterStep(Runnable r) { afterStep = r; return this; }
+    /** Work after each optimizer step, given the step number (the codec re-seeds dead codes here). */
+    public Trainer afterStep(java.util.function.IntConsumer r) { afterStep = r; return this; }
 
     public Path checkpointRoot() { return outDir.resolve("checkpoints"); }
 
@@ -100,7 +100,7 @@ public final class Trainer {
                 float clipScale = cfg.clip() > 0 && norm > cfg.clip() ? (float) (cfg.clip() / norm) : 1f;
                 double lr = sched.at(step);
                 adam.step(task.params(), (float) lr, step, clipScale);
-                afterStep.run();
+                afterStep.accept(step);
                 units += task.unitsPerStep() * cfg.accum();
                 double dt = (System.nanoTime() - t0) / 1e9;
                 perSec = task.unitsPerStep() * cfg.accum() / dt;

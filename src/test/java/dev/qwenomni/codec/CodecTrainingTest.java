@@ -40,8 +40,29 @@ class CodecTrainingTest {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
         TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
-        new Trainer(task, tc, out).showProgress(false).run(3, stopAfter);
+        // re-seed unused codes every 3 steps, as codec train does every 50: part of what must resume exactly
+        new Trainer(task, tc, out).showProgress(false).afterStep(step -> { if (step % 3 == 0) task.reseedDeadCodes(); }).run(3, stopAfter);
         return codec;
+    }
+
+    @Test
+    void reseededCodesComeFromVariedEncodings() {
+        dev.qwenomni.tensor.ParamStore s = new dev.qwenomni.tensor.ParamStore();
+        VectorQuantizer q = new VectorQuantizer(s, "q", 4, 16, 3, 1);
+        s.allocate();
+        java.util.Random r = new java.util.Random(1);
+        for (var p : s.params()) for (long i = 0; i < p.size; i++) dev.qwenomni.tensor.Kernels.set(p.v, i, (float) (0.5 + r.nextGaussian()));
+        for (int k = 0; k < 5; k++) {
+            float[] z = new float[4 * 8];
+            for (int i = 0; i < z.length; i++) z[i] = (float) r.nextGaussian();
+            q.trainForward(z, 8);
+        }
+        assertEquals(16, q.reseedDead(new long[16], new java.util.Random(2)));
+        java.util.Set<String> rows = new java.util.HashSet<>();
+        float[] cb = Layers.read(q.codebook);
+        for (int k = 0; k < 16; k++) rows.add(java.util.Arrays.toString(java.util.Arrays.copyOfRange(cb, 3 * k, 3 * k + 3)));
+        assertEquals(16, rows.size(), "40 encodings seen, 16 distinct rows drawn");
+        assertEquals(0, q.reseedDead(new long[16], new java.util.Random(3)), "the pool empties at each re-seed");
     }
 
     @Test
