@@ -83,9 +83,12 @@ public final class SnacCodec {
     }
 
     /**
-     * Fresh weights as SNAC/DAC initialise them: conv weights ~ truncated N(0, 0.02) (within two
-     * standard deviations), g = ||v|| so W = v at the start (torch's weight_norm), biases 0,
-     * Snake alpha 1, codebooks ~ N(0, 1) (nn.Embedding).
+     * Fresh weights as SNAC/DAC actually train from. Their init_weights() writes a truncated
+     * N(0, 0.02) into `m.weight`, but under weight norm that tensor is recomputed from g and v on
+     * every forward, so the effective init is torch's default for conv layers: v and the bias
+     * ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with g = ||v|| (W = v). Snake alpha 1, codebooks
+     * N(0, 1) (nn.Embedding). (A literal N(0, 0.02) makes the encoder's output vanish: every z_e
+     * then points the same way and all frames pick one code.)
      */
     public void initialize(long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
@@ -93,14 +96,15 @@ public final class SnacCodec {
         for (ParamStore.Param p : params.params()) byName.put(p.name, p);
         for (ParamStore.Param p : params.params()) {
             if (p.name.endsWith("original0")) continue; // set from its v below
-            boolean conv = p.name.endsWith("original1"), codebook = p.name.endsWith("codebook.weight");
-            boolean one = p.name.endsWith(".alpha");
+            String prefix = p.name.endsWith(".bias") ? p.name.substring(0, p.name.length() - 5) : null;
+            ParamStore.Param v = prefix == null ? null : byName.get(prefix + ".parametrizations.weight.original1");
+            long fanIn = p.name.endsWith("original1") ? p.size / p.shape[0] : v != null ? v.size / v.shape[0] : 1;
+            double bound = 1 / Math.sqrt(fanIn);
             for (long i = 0; i < p.size; i++) {
-                double gauss;
-                do {
-                    gauss = dev.qwenomni.tensor.Init.gaussian(r);
-                } while (conv && Math.abs(gauss) > 2);
-                float value = one ? 1f : conv ? (float) (0.02 * gauss) : codebook ? (float) gauss : 0f;
+                float value;
+                if (p.name.endsWith(".alpha")) value = 1f;
+                else if (p.name.endsWith("codebook.weight")) value = (float) dev.qwenomni.tensor.Init.gaussian(r);
+                else value = (float) ((2 * r.nextDouble() - 1) * bound); // conv weights and biases
                 dev.qwenomni.tensor.Kernels.set(p.v, i, value);
             }
             if (p.name.endsWith("original1")) {
