@@ -50,6 +50,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SnacConfig cfg = config == null ? DEFAULT : SnacConfig.read(config);
         SnacCodec codec = new SnacCodec(cfg);
+        if (!java.nio.file.Files.isRegularFile(manifest))
+            throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
         List<ManifestEntry> entries = ManifestEntry.read(manifest);
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed);
         // DAC's recipe: AdamW, betas (0.8, 0.99)
