@@ -25,7 +25,7 @@ public final class Omni implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Omni());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("omni " + cmd.getCommandName() + ": " + describe(ex));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));
             if (System.getenv("OMNI_DEBUG") != null) ex.printStackTrace(cmd.getErr());
             return 1;
         });
