@@ -24,7 +24,12 @@ public final class MelCepstrum {
         this.nCeps = nCeps;
         window = new double[nfft];
         for (int i = 0; i < nfft; i++) window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / nfft);
-        filters = new double[nMels][nfft / 2 + 1];
+        filters = melFilters(rate, nfft, nMels);
+    }
+
+    /** Triangular filters [nMels][nfft/2 + 1], evenly spaced on the mel scale from 0 Hz to Nyquist. */
+    public static double[][] melFilters(int rate, int nfft, int nMels) {
+        double[][] filters = new double[nMels][nfft / 2 + 1];
         double lo = mel(0), hi = mel(rate / 2.0);
         double[] edges = new double[nMels + 2];
         for (int i = 0; i < edges.length; i++) edges[i] = hz(lo + (hi - lo) * i / (nMels + 1));
@@ -34,6 +39,7 @@ public final class MelCepstrum {
                 double up = (f - edges[m]) / (edges[m + 1] - edges[m]), down = (edges[m + 2] - f) / (edges[m + 2] - edges[m + 1]);
                 filters[m][k] = Math.max(0, Math.min(up, down));
             }
+        return filters;
     }
 
     static double mel(double hz) { return 2595 * Math.log10(1 + hz / 700); }

@@ -18,10 +18,23 @@ public final class SpectralLoss {
     public static final Scale[] DEFAULT_MEL = {new Scale(256, 20), new Scale(512, 40), new Scale(1024, 80), new Scale(2048, 160)};
     public static final Scale[] DEFAULT_STFT = {new Scale(512, 0), new Scale(1024, 0), new Scale(2048, 0)};
 
-    private final int rate;
     private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
+    // Hann windows by size and mel filterbanks by scale, built once: compute() runs for every
+    // training segment
+    private final java.util.Map<Integer, double[]> windows = new java.util.HashMap<>();
+    private final java.util.Map<Scale, double[][]> filters = new java.util.HashMap<>();
 
-    public SpectralLoss(int rate) { this.rate = rate; }
+    public SpectralLoss(int rate) {
+        for (Scale s : DEFAULT_MEL) filters.put(s, MelCepstrum.melFilters(rate, s.nfft(), s.nMels()));
+        for (Scale s : DEFAULT_MEL) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
+        for (Scale s : DEFAULT_STFT) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
+    }
+
+    private static double[] hann(int n) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+        return w;
+    }
 
     /** Loss terms of one evaluation. */
     public record Value(double mel, double stft) {}
@@ -40,9 +53,8 @@ public final class SpectralLoss {
     private double scale(float[] pred, float[] target, float[] dPred, Scale s, float weight) {
         int n = s.nfft(), hop = n / 4, bins = n / 2 + 1;
         int frames = Math.max(1, (pred.length - n + hop - 1) / hop + 1);
-        double[] win = new double[n];
-        for (int i = 0; i < n; i++) win[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
-        double[][] fb = s.nMels() > 0 ? melFilters(n, s.nMels()) : null;
+        double[] win = windows.get(n);
+        double[][] fb = filters.get(s);
         int terms = s.nMels() > 0 ? s.nMels() : bins;
         double norm = 1.0 / ((double) frames * terms), loss = 0;
         double[] bufP = new double[n], bufT = new double[n];
@@ -89,19 +101,5 @@ public final class SpectralLoss {
             }
         }
         return loss;
-    }
-
-    private double[][] melFilters(int n, int nMels) {
-        double[][] f = new double[nMels][n / 2 + 1];
-        double lo = MelCepstrum.mel(0), hi = MelCepstrum.mel(rate / 2.0);
-        double[] edges = new double[nMels + 2];
-        for (int i = 0; i < edges.length; i++) edges[i] = MelCepstrum.hz(lo + (hi - lo) * i / (nMels + 1));
-        for (int m = 0; m < nMels; m++)
-            for (int k = 0; k <= n / 2; k++) {
-                double hz = (double) k * rate / n;
-                double up = (hz - edges[m]) / (edges[m + 1] - edges[m]), down = (edges[m + 2] - hz) / (edges[m + 2] - edges[m + 1]);
-                f[m][k] = Math.max(0, Math.min(up, down));
-            }
-        return f;
     }
 }

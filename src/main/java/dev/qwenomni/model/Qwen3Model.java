@@ -22,7 +22,7 @@ public final class Qwen3Model {
     public final Qwen3Config config;
     public final Qwen3Weights weights;
     private final Rope rope;
-    private AttentionKind attentionKind;
+    private final AttentionKind attentionKind;
     private RunState st;
     private int[] ids, targets;
     private boolean haveLoss;
@@ -36,13 +36,6 @@ public final class Qwen3Model {
 
     public ParamStore params() { return weights.store; }
     public AttentionKind attentionKind() { return attentionKind; }
-
-    public void setAttentionKind(AttentionKind kind) {
-        if (kind != attentionKind) { attentionKind = kind; st = null; }
-    }
-
-    /** Activation floats held for the current (B, T) shape. */
-    public long activationFloats() { return st == null ? 0 : st.floats; }
 
     private RunState state(int B, int T) {
         if (T > config.maxPositions())

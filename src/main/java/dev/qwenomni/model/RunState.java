@@ -23,7 +23,6 @@ final class RunState {
     final INDArray lnf, rstdf, logits, dLogits;
     // backward scratch, shared by all layers
     final INDArray dx, dLn, dAtt, dAct, dGate, dUp, dq, dk, dv, dqRaw, dkRaw, dvRaw;
-    final long floats;
 
     RunState(Qwen3Config c, AttentionKind kind, int B, int T) {
         this.B = B;
@@ -73,6 +72,5 @@ final class RunState {
         dqRaw = a.take(N, (long) H * D);
         dkRaw = a.take(N, (long) Hkv * D);
         dvRaw = a.take(N, (long) Hkv * D);
-        floats = a.floats();
     }
 }

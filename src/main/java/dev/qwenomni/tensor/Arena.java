@@ -15,7 +15,6 @@ public final class Arena {
     private final List<INDArray> blocks = new ArrayList<>();
     private INDArray current;
     private long used;
-    private long total;
 
     /** A zeroed c-order view of the given shape. */
     public INDArray take(long... shape) {
@@ -28,10 +27,6 @@ public final class Arena {
         }
         INDArray v = Tensors.view(current, used, shape);
         used += padded;
-        total += padded;
         return v;
     }
-
-    /** Floats handed out so far. */
-    public long floats() { return total; }
 }

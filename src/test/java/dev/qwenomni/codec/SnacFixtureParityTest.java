@@ -24,13 +24,6 @@ class SnacFixtureParityTest {
         return codec;
     }
 
-    static double relErr(float[] a, float[] b) {
-        assertEquals(b.length, a.length, "length");
-        double num = 0, den = 0;
-        for (int i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
-        return num / den;
-    }
-
     @Test
     void everyFixtureWeightHasAParameterAndBack() throws IOException {
         try (SafeTensors.Reader r = SafeTensors.open(FIXTURE)) {
@@ -48,7 +41,7 @@ class SnacFixtureParityTest {
             float[] padded = codec.preprocess(audio);
             assertArrayEquals(r.floats("io/preprocessed"), padded);
             float[] latent = codec.encodeLatent(padded);
-            double e = relErr(latent, r.floats("io/latent"));
+            double e = dev.qwenomni.nn.GradCheck.maxRelErr(latent, r.floats("io/latent"));
             assertTrue(e < 1e-4, "latent rel err " + e);
             int[][] codes = codec.encode(audio);
             for (int i = 0; i < 3; i++) {
@@ -57,7 +50,7 @@ class SnacFixtureParityTest {
                 for (int j = 0; j < ref.length; j++) refI[j] = (int) ref[j];
                 assertArrayEquals(refI, codes[i], "codes level " + i);
             }
-            e = relErr(codec.quantizedLatent(codes), r.floats("io/latent_quantized"));
+            e = dev.qwenomni.nn.GradCheck.maxRelErr(codec.quantizedLatent(codes), r.floats("io/latent_quantized"));
             assertTrue(e < 1e-5, "quantized latent rel err " + e);
         }
     }
@@ -69,7 +62,7 @@ class SnacFixtureParityTest {
             int[][] codes = new int[3][];
             for (int i = 0; i < 3; i++) codes[i] = java.util.Arrays.stream(r.longs("io/codes." + i)).mapToInt(x -> (int) x).toArray();
             float[] audio = codec.decode(codes);
-            double e = relErr(audio, r.floats("io/decoded"));
+            double e = dev.qwenomni.nn.GradCheck.maxRelErr(audio, r.floats("io/decoded"));
             assertTrue(e < 1e-4, "decoded rel err " + e);
             float[] w = r.floats("io/loss_weights");
             double loss = 0;
@@ -87,7 +80,7 @@ class SnacFixtureParityTest {
                 double max = 0;
                 for (float v : ref) max = Math.max(max, Math.abs(v));
                 if (max == 0) { for (float v : g) assertEquals(0f, v, 1e-6f, k); checked++; continue; }
-                double ge = relErr(g, ref);
+                double ge = dev.qwenomni.nn.GradCheck.maxRelErr(g, ref);
                 assertTrue(ge < 1e-3, k + " grad rel err " + ge);
                 checked++;
             }

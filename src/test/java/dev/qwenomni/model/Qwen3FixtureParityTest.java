@@ -17,16 +17,6 @@ class Qwen3FixtureParityTest {
     static final Path FIXTURE = Path.of("src/test/resources/fixtures/tiny_qwen3.safetensors");
     static final Path CONFIG = Path.of("src/test/resources/fixtures/tiny_qwen3.config.json");
 
-    /** max |a - b| / max |b|: a relative error that does not blow up on near-zero entries. */
-    static double relErr(float[] a, float[] b) {
-        double num = 0, den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num = Math.max(num, Math.abs(a[i] - b[i]));
-            den = Math.max(den, Math.abs(b[i]));
-        }
-        return num / Math.max(den, 1e-30);
-    }
-
     @ParameterizedTest
     @EnumSource(AttentionKind.class)
     void matchesPytorchReference(AttentionKind kind) throws Exception {
@@ -48,7 +38,7 @@ class Qwen3FixtureParityTest {
 
             float[] logits = model.logits().data().asFloat();
             float[] refLogits = r.floats("io/logits");
-            double le = relErr(java.util.Arrays.copyOf(logits, refLogits.length), refLogits);
+            double le = dev.qwenomni.nn.GradCheck.maxRelErr(java.util.Arrays.copyOf(logits, refLogits.length), refLogits);
             assertTrue(le < 1e-5, "logits rel err " + le);
             double refLoss = r.floats("io/loss")[0];
             assertEquals(refLoss, res.loss(), 1e-5 * Math.abs(refLoss), "loss");
@@ -57,7 +47,7 @@ class Qwen3FixtureParityTest {
                 float[] g = new float[(int) p.size];
                 for (int i = 0; i < g.length; i++) g[i] = dev.qwenomni.tensor.Kernels.get(p.g, i);
                 float[] ref = r.floats("grad/" + p.name);
-                double e = relErr(g, ref);
+                double e = dev.qwenomni.nn.GradCheck.maxRelErr(g, ref);
                 assertTrue(e < 1e-4, p.name + " grad rel err " + e);
             }
         }

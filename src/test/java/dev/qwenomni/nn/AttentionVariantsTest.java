@@ -32,7 +32,7 @@ class AttentionVariantsTest {
             float[][] got = run(kind, sh, q, k, v, dout);
             String[] names = {"out", "dq", "dk", "dv"};
             for (int i = 0; i < 4; i++) {
-                double e = maxRel(got[i], ref[i]);
+                double e = GradCheck.maxRelErr(got[i], ref[i]);
                 assertTrue(e < 1e-5, kind + " " + names[i] + " differs from the reference: " + e);
             }
         }
@@ -44,14 +44,5 @@ class AttentionVariantsTest {
         att.forward(q, k, v, o);
         att.backward(dout, q, k, v, o, dq, dk, dv);
         return new float[][]{copy(seg(o), o.length()), copy(seg(dq), dq.length()), copy(seg(dk), dk.length()), copy(seg(dv), dv.length())};
-    }
-
-    static double maxRel(float[] a, float[] b) {
-        double num = 0, den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num = Math.max(num, Math.abs(a[i] - b[i]));
-            den = Math.max(den, Math.abs(b[i]));
-        }
-        return num / den;
     }
 }

@@ -17,9 +17,8 @@ class ConvKernelTest {
     }
 
     static void close(String what, float[] a, float[] b) {
-        double num = 0, den = 0;
-        for (int i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
-        assertTrue(a.length == b.length && num / den < 1e-5, what + ": rel err " + num / den);
+        double e = GradCheck.maxRelErr(a, b);
+        assertTrue(e < 1e-5, what + ": rel err " + e);
     }
 
     @Test

@@ -32,6 +32,14 @@ public final class GradCheck {
         return a;
     }
 
+    /** max |a - b| / max |b|: a relative error that does not blow up on near-zero entries. */
+    public static double maxRelErr(float[] a, float[] b) {
+        assertTrue(a.length == b.length, "lengths " + a.length + " and " + b.length);
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
+        return num / Math.max(den, 1e-30);
+    }
+
     /** Sum of out * weights in double: the probe loss. */
     public static double weightedSum(MemorySegment out, float[] weights) {
         double s = 0;
