@@ -83,12 +83,14 @@ public final class SnacCodec {
     }
 
     /**
-     * Fresh weights as SNAC/DAC actually train from. Their init_weights() writes a truncated
+     * Fresh weights as DAC's trainer actually starts from. Its init_weights() writes a truncated
      * N(0, 0.02) into `m.weight`, but under weight norm that tensor is recomputed from g and v on
-     * every forward, so the effective init is torch's default for conv layers: v and the bias
-     * ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with g = ||v|| (W = v). Snake alpha 1, codebooks
-     * N(0, 1) (nn.Embedding). (A literal N(0, 0.02) makes the encoder's output vanish: every z_e
-     * then points the same way and all frames pick one code.)
+     * every forward, so the weights keep torch's default conv init: v ~ U(-1/sqrt(fan_in),
+     * 1/sqrt(fan_in)) with g = ||v|| (W = v). The bias is a plain parameter, so its zeroing does
+     * take effect, and it matters: with torch's default random biases the constant offsets
+     * outgrow the speech signal through the encoder, every z_e points the same way (pairwise
+     * cosine 0.994 measured on our clips) and all frames pick one code; with zero biases 0.017.
+     * Snake alpha 1, codebooks N(0, 1) (nn.Embedding).
      */
     public void initialize(long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
@@ -103,6 +105,7 @@ public final class SnacCodec {
             for (long i = 0; i < p.size; i++) {
                 float value;
                 if (p.name.endsWith(".alpha")) value = 1f;
+                else if (p.name.endsWith(".bias")) value = 0f; // DAC's init; see below
                 else if (p.name.endsWith("codebook.weight")) value = (float) dev.qwenomni.tensor.Init.gaussian(r);
                 else value = (float) ((2 * r.nextDouble() - 1) * bound); // conv weights and biases
                 dev.qwenomni.tensor.Kernels.set(p.v, i, value);
