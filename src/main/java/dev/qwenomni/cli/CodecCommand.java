@@ -115,36 +115,79 @@ public final class CodecCommand implements Runnable {
             description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, SI-SDR, codebook usage per level.")
     static final class Eval implements Callable<Integer> {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
-        @Parameters(index = "0", description = "folder of .wav files") Path folder;
+        @Parameters(index = "0", arity = "0..1", description = "folder of .wav files (or use --manifest)") Path folder;
+        @Option(names = "--manifest", description = "speech manifest: evaluate the clips of --split instead of a folder") Path manifest;
+        @Option(names = "--split", defaultValue = "test", description = "manifest split (default ${DEFAULT-VALUE}: held out from training)") String split;
+        @Option(names = "--wer", description = "also transcribe the originals and the resyntheses with the recogniser (needs --manifest for the texts)")
+        boolean wer;
+        @Option(names = "--out", description = "write the resyntheses here (default: a temporary folder, deleted)") Path out;
+        @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
+        @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt") Path testList;
+        @Option(names = "--jobs", defaultValue = "2") int jobs;
         @Option(names = "--limit", defaultValue = "0") int limit;
 
         @Override
         public Integer call() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
             c.setNoise(NoiseSource.OFF);
-            List<Path> wavs;
-            try (var s = java.nio.file.Files.walk(folder)) {
-                wavs = s.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+            List<Path> wavs = new java.util.ArrayList<>();
+            List<String> texts = new java.util.ArrayList<>();
+            if (manifest != null) {
+                for (var e : dev.qwenomni.speech.ManifestEntry.read(manifest))
+                    if (e.split().equals(split)) { wavs.add(e.resolve(manifest)); texts.add(e.text()); }
+                if (wavs.isEmpty()) throw new IllegalArgumentException(manifest + ": no clips in split '" + split + "'");
+            } else if (folder != null) {
+                if (wer) throw new IllegalArgumentException("--wer needs --manifest (the reference texts)");
+                try (var s = java.nio.file.Files.walk(folder)) {
+                    wavs.addAll(s.filter(p -> p.toString().endsWith(".wav")).sorted().toList());
+                }
+                if (wavs.isEmpty()) throw new IllegalArgumentException(folder + ": no .wav files");
+            } else {
+                throw new IllegalArgumentException("give a folder of WAVs or --manifest");
             }
-            if (limit > 0) wavs = wavs.subList(0, Math.min(limit, wavs.size()));
-            if (wavs.isEmpty()) throw new IllegalArgumentException(folder + ": no .wav files");
-            dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
-            long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
-            double mel = 0, sisdr = 0;
-            for (Path p : wavs) {
-                Wav.Audio a = Wav.read(p);
-                float[] x = c.preprocess(Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate()));
-                int[][] codes = c.encode(x);
-                for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
-                float[] y = c.decode(codes);
-                mel += spectral.compute(y, x, null, 0, 0).mel() / wavs.size();
-                sisdr += siSdr(x, y) / wavs.size();
-            }
-            System.out.printf(Locale.ROOT, "%d files: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB%n", wavs.size(), mel, sisdr);
-            for (int l = 0; l < usage.length; l++) {
-                long used = Arrays.stream(usage[l]).filter(u -> u > 0).count();
-                System.out.printf(Locale.ROOT, "  level %d: %d of %d codes used, perplexity %.1f%n", l, used, c.config.codebookSize(),
-                        dev.qwenomni.codec.CodecTask.perplexity(usage[l]));
+            if (limit > 0 && wavs.size() > limit) { wavs = wavs.subList(0, limit); if (!texts.isEmpty()) texts = texts.subList(0, limit); }
+            Path dir = out != null ? java.nio.file.Files.createDirectories(out) : java.nio.file.Files.createTempDirectory("codec-eval");
+            try {
+                dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
+                long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
+                double mel = 0, sisdr = 0, seconds = 0;
+                List<Path> resynth = new java.util.ArrayList<>();
+                long t0 = System.nanoTime();
+                for (int i = 0; i < wavs.size(); i++) {
+                    Wav.Audio a = Wav.read(wavs.get(i));
+                    float[] raw = Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate());
+                    float[] x = c.preprocess(raw);
+                    int[][] codes = c.encode(x);
+                    for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
+                    float[] y = c.decode(codes);
+                    mel += spectral.compute(y, x, null, 0, 0).mel() / wavs.size();
+                    sisdr += siSdr(x, y) / wavs.size();
+                    seconds += raw.length / (double) c.config.samplingRate();
+                    Path r = dir.resolve(String.format(Locale.ROOT, "%04d_%s", i, wavs.get(i).getFileName()));
+                    Wav.write(r, Arrays.copyOf(y, raw.length), c.config.samplingRate());
+                    resynth.add(r);
+                }
+                double wall = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB (encode+decode %.1f s)%n",
+                        wavs.size(), seconds, mel, sisdr, wall);
+                for (int l = 0; l < usage.length; l++) {
+                    long used = Arrays.stream(usage[l]).filter(u -> u > 0).count();
+                    System.out.printf(Locale.ROOT, "  level %d: %d of %d codes used, perplexity %.1f%n", l, used, c.config.codebookSize(),
+                            dev.qwenomni.codec.CodecTask.perplexity(usage[l]));
+                }
+                if (wer) {
+                    dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", dev.qwenomni.asr.Recognizer.PACKAGES,
+                            dev.qwenomni.asr.Recognizer::available);
+                    Path lm = dev.qwenomni.asr.Recognizer.corpusLm(kjv, dev.qwenomni.data.SpeechSentences.testKeys(testList),
+                            manifest.toAbsolutePath().getParent().resolve("asr"));
+                    var rec = new dev.qwenomni.asr.Recognizer(lm, jobs);
+                    var orig = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(wavs, dir.resolve("asr-work")));
+                    var ours = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(resynth, dir.resolve("asr-work")));
+                    System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
+                            100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
+                }
+            } finally {
+                if (out == null) dev.qwenomni.io.FileTrees.delete(dir);
             }
             return 0;
         }
