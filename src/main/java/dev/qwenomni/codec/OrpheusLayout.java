@@ -18,6 +18,9 @@ public record OrpheusLayout(int audioBase, int codebookSize) {
         if (audioBase < 0 || codebookSize <= 0) throw new IllegalArgumentException("audio base and codebook size must be positive");
     }
 
+    /** The code level (0 coarsest) that frame position p carries. */
+    public static int levelOf(int p) { return LEVEL[p]; }
+
     /** First token id after the audio range. */
     public int end() { return audioBase + FRAME * codebookSize; }
 

@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Running external tools with a clear error when they fail. */
-final class Processes {
+public final class Processes {
     private Processes() {}
 
-    static boolean onPath(String program) {
+    public static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) if (Files.isExecutable(Path.of(dir, program))) return true;
         return false;
     }
 
     /** Runs the command with optional stdin, returns stdout; stderr goes to a log file in workDir. */
-    static String run(List<String> cmd, String stdin, Path workDir, long timeoutSeconds) throws IOException {
+    public static String run(List<String> cmd, String stdin, Path workDir, long timeoutSeconds) throws IOException {
         Files.createDirectories(workDir);
         Path err = Files.createTempFile(workDir, "stderr", ".log");
         Path out = Files.createTempFile(workDir, "stdout", ".txt");

@@ -1,0 +1,107 @@
+package dev.qwenomni.cli;
+
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.audio.WavStreamWriter;
+import dev.qwenomni.model.DecodeAttention;
+import dev.qwenomni.model.SamplingConfig;
+import dev.qwenomni.tts.Synthesizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Text in, 24 kHz WAV out, from the committed (or any) TTS and codec checkpoints. */
+@Command(name = "speak", mixinStandardHelpOptions = true,
+        description = "Synthesise speech: text (argument, --file, or stdin) -> WAV. Long text is split at sentence ends.")
+public final class SpeakCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", description = "the text (default: --file, else standard input)") String text;
+    @Option(names = "--file", description = "read the text from this file") Path file;
+    @Option(names = {"-o", "--out"}, defaultValue = "speech.wav", description = "output WAV (default ${DEFAULT-VALUE})") Path out;
+    @Option(names = "--model", defaultValue = "checkpoints/tts", description = "TTS LM checkpoint (default ${DEFAULT-VALUE})") Path model;
+    @Option(names = "--codec", defaultValue = "checkpoints/codec", description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codec;
+    @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
+    @Option(names = "--stream", description = "write audio as frames are generated (sentences one after another)") boolean stream;
+    @Option(names = "--temperature", defaultValue = "0.6") double temperature;
+    @Option(names = "--top-k", defaultValue = "0") int topK;
+    @Option(names = "--top-p", defaultValue = "0.9") double topP;
+    @Option(names = "--repetition-penalty", defaultValue = "1.1") double repetitionPenalty;
+    @Option(names = "--repetition-window", defaultValue = "0", description = "tokens the penalty looks back over (0 = all)") int repetitionWindow;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--decode-attention", defaultValue = "scan", description = "decode kernel: scan or gemm") String decodeAttention;
+    @Option(names = "--cache", defaultValue = "data/cache", description = "phoneme cache folder") Path cache;
+
+    /** Silence between sentences. */
+    static final double GAP_SECONDS = 0.2;
+
+    @Override
+    public Integer call() throws Exception {
+        String input = text != null ? text : file != null ? Files.readString(file, StandardCharsets.UTF_8)
+                : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+        List<String> sentences = sentences(input);
+        if (sentences.isEmpty()) throw new IllegalArgumentException("no text to speak");
+        Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.parse(decodeAttention), cache.resolve("phonemes"));
+        SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty, repetitionWindow, seed);
+        int rate = s.sampleRate();
+        float[] gap = new float[(int) (GAP_SECONDS * rate)];
+        long t0 = System.nanoTime();
+        double firstAudio = Double.NaN;
+        long samples = 0;
+        int unfinished = 0;
+        if (stream) {
+            try (WavStreamWriter w = new WavStreamWriter(out, rate)) {
+                for (int i = 0; i < sentences.size(); i++) {
+                    if (i > 0) w.append(gap);
+                    double before = (System.nanoTime() - t0) / 1e9;
+                    // each sentence alone, seeded as in a batch (seed + its index), so streamed = one-shot
+                    Synthesizer.Result r = s.synthesize(List.of(sentences.get(i)), voice, sampling.withSeed(seed + i),
+                            (k, chunk) -> w.append(chunk)).get(0);
+                    if (i == 0) firstAudio = before + r.firstAudioSeconds();
+                    if (!r.stopped()) unfinished++;
+                }
+                samples = w.samples();
+            }
+        } else {
+            List<Synthesizer.Result> rs = s.synthesize(sentences, voice, sampling, null);
+            List<float[]> parts = new ArrayList<>();
+            for (int i = 0; i < rs.size(); i++) {
+                if (i > 0) parts.add(gap);
+                parts.add(rs.get(i).audio());
+                if (!rs.get(i).stopped()) unfinished++;
+            }
+            float[] all = concat(parts);
+            Wav.write(out, all, rate);
+            samples = all.length;
+            firstAudio = (System.nanoTime() - t0) / 1e9;
+        }
+        double wall = (System.nanoTime() - t0) / 1e9, seconds = samples / (double) rate;
+        System.out.printf(Locale.ROOT, "%s: %.2f s of audio, %d sentence(s), %.2f s to generate (real-time factor %.2f), time to first audio %.2f s%s%n",
+                out, seconds, sentences.size(), wall, wall / Math.max(seconds, 1e-9), firstAudio,
+                unfinished > 0 ? "; " + unfinished + " sentence(s) hit the length cap without end_of_speech" : "");
+        return 0;
+    }
+
+    /** Sentences: split after . ! ? followed by whitespace; blank pieces dropped. */
+    static List<String> sentences(String text) {
+        List<String> out = new ArrayList<>();
+        for (String s : text.strip().split("(?<=[.!?])\\s+")) if (!s.isBlank()) out.add(s.strip().replaceAll("\\s+", " "));
+        return out;
+    }
+
+    static float[] concat(List<float[]> parts) {
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) { System.arraycopy(p, 0, all, at, p.length); at += p.length; }
+        return all;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.qwenomni.cli;
+
+import dev.qwenomni.codec.CodecCheckpoint;
+import dev.qwenomni.codec.SnacCodec;
+import dev.qwenomni.model.Qwen3Config;
+import dev.qwenomni.model.Qwen3Model;
+import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.speech.ManifestEntry;
+import dev.qwenomni.train.TrainConfig;
+import dev.qwenomni.train.Trainer;
+import dev.qwenomni.tts.CodeCache;
+import dev.qwenomni.tts.TextFrontEnd;
+import dev.qwenomni.tts.TtsConfig;
+import dev.qwenomni.tts.TtsExamples;
+import dev.qwenomni.tts.TtsTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The multimodal text-to-speech LM: training (and, as subcommands grow, its evaluation). */
+@Command(name = "tts", mixinStandardHelpOptions = true, description = "Train and evaluate the text-to-speech LM.",
+        subcommands = {TtsCommand.Train.class, TtsEvalCommand.class})
+public final class TtsCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(System.out); }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train the LM on speech data: text (graphemes or phonemes) in, codec tokens out. Resumes from OUT/checkpoints.")
+    static final class Train implements Callable<Integer> {
+        private static final Logger log = LoggerFactory.getLogger(Train.class);
+
+        @Option(names = "--out", defaultValue = "runs/tts", description = "run folder (default ${DEFAULT-VALUE})") Path out;
+        @Option(names = "--codec", defaultValue = "checkpoints/codec", description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codecDir;
+        @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl") Path manifest;
+        @Option(names = "--cache", defaultValue = "data/cache", description = "codes and phoneme caches (default ${DEFAULT-VALUE})") Path cache;
+        @Option(names = "--front-end", defaultValue = "phonemes", description = "graphemes or phonemes (default ${DEFAULT-VALUE})") String frontEnd;
+        @Option(names = "--voices", split = ",", description = "train on these voices only (default: all in the manifest)") List<String> voices;
+        @Option(names = "--default-voice", defaultValue = "flite:rms", description = "voice speak uses when none is given") String defaultVoice;
+        @Option(names = "--text-loss", description = "also train on predicting the text tokens") boolean textLoss;
+        @Option(names = "--steps", defaultValue = "3000") int steps;
+        @Option(names = "--batch", defaultValue = "4") int batch;
+        @Option(names = "--seq-len", defaultValue = "1024") int seqLen;
+        @Option(names = "--accum", defaultValue = "1") int accum;
+        @Option(names = "--lr", defaultValue = "1e-3") double lr;
+        @Option(names = "--warmup", defaultValue = "100") int warmup;
+        @Option(names = "--weight-decay", defaultValue = "0.1") double weightDecay;
+        @Option(names = "--clip", defaultValue = "1.0") double clip;
+        @Option(names = "--eval-every", defaultValue = "250") int evalEvery;
+        @Option(names = "--eval-batches", defaultValue = "8") int evalBatches;
+        @Option(names = "--checkpoint-every", defaultValue = "250") int checkpointEvery;
+        @Option(names = "--seed", defaultValue = "1234") long seed;
+        @Option(names = "--attention", defaultValue = "flash") String attention;
+        @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
+        @Option(names = "--no-progress") boolean noProgress;
+        @Mixin ModelOptions modelOptions;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(codecDir.resolve("model.safetensors")))
+                throw new IllegalArgumentException(codecDir + ": no codec checkpoint (train one with omni codec train)");
+            if (!Files.isRegularFile(manifest))
+                throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+            SnacCodec codec = CodecCheckpoint.load(codecDir);
+            String sha = CodeCache.sha256(codecDir.resolve("model.safetensors"));
+            List<ManifestEntry> entries = ManifestEntry.read(manifest).stream()
+                    .filter(e -> e.split().equals("train") || e.split().equals("val"))
+                    .filter(e -> voices == null || voices.contains(e.speaker())).toList();
+            if (entries.isEmpty()) throw new IllegalArgumentException(manifest + ": no train/val clips" + (voices == null ? "" : " for voices " + voices));
+            Map<String, int[][]> codes = new CodeCache(cache.resolve("codes"), sha).codes(codec, manifest, entries);
+            TextFrontEnd fe = TextFrontEnd.parse(frontEnd);
+            int[] strides = codec.config.vqStrides();
+            double frameRate = codec.config.samplingRate() / (double) (codec.config.hopLength() * strides[0]);
+            TtsConfig probe = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1, frameRate);
+            List<TtsExamples.Example> all = TtsExamples.build(entries, codes, fe, probe.tokens(), cache.resolve("phonemes"));
+            double slowest = all.stream().mapToDouble(e -> e.seconds() / Math.max(1, e.symbols())).max().orElse(0.1);
+            TtsConfig cfg = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1.5 * slowest, frameRate);
+            List<TtsExamples.Example> train = all.stream().filter(e -> e.split().equals("train")).toList();
+            List<TtsExamples.Example> val = all.stream().filter(e -> e.split().equals("val")).toList();
+            Qwen3Config mc = modelOptions.config(TrainCommand.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());
+            Qwen3Model model = new Qwen3Model(mc, AttentionKind.parse(attention));
+            TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
+            long tokensTrain = train.stream().mapToLong(e -> e.tokens().length).sum();
+            log.info("{} train / {} val clips ({} dropped as longer than {} tokens), {} train tokens, front-end {}, {} voices",
+                    train.size(), val.size(), task.dropped(train) + task.dropped(val), seqLen, tokensTrain, fe.id(),
+                    all.stream().map(TtsExamples.Example::voice).distinct().count());
+            log.info("model: {} parameters, {} layers, hidden {}, vocab {}", model.params().count(), mc.numLayers(), mc.hiddenSize(), mc.vocabSize());
+            TrainConfig tc = new TrainConfig(steps, batch, seqLen, accum, lr, warmup, 0.1, weightDecay, 0.9, 0.95, 1e-8, clip,
+                    evalEvery, evalBatches, checkpointEvery, seed, attention);
+            Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress);
+            Trainer.Summary s = trainer.run(seed, stopAfter);
+            log.info("done: {} steps, eval {}; checkpoint in {}", s.steps(), s.eval(), trainer.checkpointRoot());
+            return 0;
+        }
+    }
+}

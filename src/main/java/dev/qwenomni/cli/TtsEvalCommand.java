@@ -1,0 +1,123 @@
+package dev.qwenomni.cli;
+
+import dev.qwenomni.asr.ErrorRate;
+import dev.qwenomni.asr.Recognizer;
+import dev.qwenomni.audio.MelCepstrum;
+import dev.qwenomni.audio.Resampler;
+import dev.qwenomni.audio.SpectrogramImage;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.data.SpeechSentences;
+import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.model.DecodeAttention;
+import dev.qwenomni.model.SamplingConfig;
+import dev.qwenomni.speech.ManifestEntry;
+import dev.qwenomni.speech.SystemPackages;
+import dev.qwenomni.tts.Synthesizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Held-out evaluation: synthesises the test sentences (never trained on) of one voice and
+ * compares with the teacher's audio of the same sentences: recogniser WER of both, mel-cepstral
+ * distortion with DTW, real-time factor and length ratio; writes report.md with a few WAV pairs
+ * and spectrograms.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Synthesise held-out test sentences and score them against the teacher (WER, MCD, RTF); writes a Markdown report.")
+final class TtsEvalCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "checkpoints/tts") Path model;
+    @Option(names = "--codec", defaultValue = "checkpoints/codec") Path codec;
+    @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl") Path manifest;
+    @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
+    @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice (0 = all)") int limit;
+    @Option(names = "--batch", defaultValue = "8", description = "sentences generated together") int batch;
+    @Option(names = "--out", defaultValue = "runs/tts-eval", description = "report folder (default ${DEFAULT-VALUE})") Path out;
+    @Option(names = "--examples", defaultValue = "4", description = "WAV pairs and spectrograms in the report") int examples;
+    @Option(names = "--temperature", defaultValue = "0.6") double temperature;
+    @Option(names = "--top-p", defaultValue = "0.9") double topP;
+    @Option(names = "--repetition-penalty", defaultValue = "1.1") double repetitionPenalty;
+    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
+    @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt") Path testList;
+    @Option(names = "--cache", defaultValue = "data/cache") Path cache;
+    @Option(names = "--jobs", defaultValue = "2") int jobs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(manifest))
+            throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+        Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.SCAN, cache.resolve("phonemes"));
+        String v = voice != null ? voice : s.config.defaultVoice();
+        List<ManifestEntry> test = ManifestEntry.read(manifest).stream().filter(e -> e.split().equals("test") && e.speaker().equals(v)).toList();
+        if (limit > 0 && test.size() > limit) test = test.subList(0, limit);
+        if (test.isEmpty()) throw new IllegalArgumentException(manifest + ": no test clips of voice " + v);
+        Files.createDirectories(out.resolve("wav"));
+        SamplingConfig sampling = new SamplingConfig(temperature, 0, topP, repetitionPenalty, 0, seed);
+        int rate = s.sampleRate();
+        List<Path> ours = new ArrayList<>(), teacher = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        MelCepstrum mc = new MelCepstrum(rate);
+        double mcd = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
+        int unfinished = 0;
+        for (int from = 0; from < test.size(); from += batch) {
+            List<ManifestEntry> part = test.subList(from, Math.min(test.size(), from + batch));
+            long t0 = System.nanoTime();
+            List<Synthesizer.Result> rs = s.synthesize(part.stream().map(ManifestEntry::text).toList(), v, sampling.withSeed(seed + from), null);
+            genSeconds += (System.nanoTime() - t0) / 1e9;
+            for (int i = 0; i < part.size(); i++) {
+                ManifestEntry e = part.get(i);
+                Synthesizer.Result r = rs.get(i);
+                Wav.Audio ref = Wav.read(e.resolve(manifest));
+                float[] x = Resampler.resample(ref.samples(), ref.sampleRate(), rate);
+                Path p = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_ours.wav", from + i));
+                Wav.write(p, r.audio(), rate);
+                ours.add(p);
+                teacher.add(e.resolve(manifest));
+                texts.add(e.text());
+                audioSeconds += r.audio().length / (double) rate;
+                lengthRatio += (r.audio().length / (double) Math.max(1, x.length)) / test.size();
+                mcd += (r.audio().length == 0 ? Double.NaN : mc.mcd(x, r.audio())) / test.size();
+                if (!r.stopped()) unfinished++;
+                if (from + i < examples) {
+                    Wav.write(out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_teacher.wav", from + i)), x, rate);
+                    SpectrogramImage.write(out.resolve(String.format(Locale.ROOT, "%03d.png", from + i)), rate, x, r.audio());
+                }
+            }
+        }
+        SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
+        Path lm = Recognizer.corpusLm(kjv, SpeechSentences.testKeys(testList), manifest.toAbsolutePath().getParent().resolve("asr"));
+        Recognizer rec = new Recognizer(lm, jobs);
+        List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work"));
+        ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher);
+        double rtf = genSeconds / Math.max(audioSeconds, 1e-9);
+        StringBuilder md = new StringBuilder();
+        md.append("# TTS evaluation\n\n");
+        md.append(String.format(Locale.ROOT, "Model `%s`, codec `%s`, voice `%s`, %d held-out test sentences (never trained on), "
+                + "sampling temperature %.2f, top-p %.2f, repetition penalty %.2f, seed %d.%n%n", model, codec, v, texts.size(),
+                temperature, topP, repetitionPenalty, seed));
+        md.append("| metric | ours | teacher |\n|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, open corpus LM) | %.1f%% | %.1f%% |%n", 100 * wOurs.wer(), 100 * wTeacher.wer()));
+        md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer()));
+        md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 |%n", mcd));
+        md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 |%n", lengthRatio));
+        md.append(String.format(Locale.ROOT, "| real-time factor (generate + decode, batch %d) | %.2f | |%n", batch, rtf));
+        md.append(String.format(Locale.ROOT, "| sentences that hit the length cap | %d | |%n%n", unfinished));
+        md.append("## Examples\n\n");
+        for (int i = 0; i < Math.min(examples, texts.size()); i++) {
+            md.append(String.format(Locale.ROOT, "%d. \"%s\"  %n   ours: [wav](wav/%03d_ours.wav), heard as \"%s\"  %n   teacher: [wav](wav/%03d_teacher.wav), heard as \"%s\"  %n   ![spectrograms: teacher above, ours below](%03d.png)%n%n",
+                    i + 1, texts.get(i), i, hypOurs.get(i), i, hypTeacher.get(i), i));
+        }
+        AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+        System.out.print(md);
+        System.out.println("report: " + out.resolve("report.md"));
+        return 0;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.qwenomni.tts;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qwenomni.audio.Resampler;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.codec.NoiseSource;
+import dev.qwenomni.codec.SnacCodec;
+import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.speech.ManifestEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Codec codes of speech clips, computed once per codec: one JSON file per codec (named by the
+ * SHA-256 of its weights) mapping clip id to its code levels. Saved atomically every few hundred
+ * clips, so an interrupted build keeps what it encoded.
+ */
+public final class CodeCache {
+    private static final Logger log = LoggerFactory.getLogger(CodeCache.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path file;
+    private final Map<String, int[][]> codes;
+
+    public CodeCache(Path dir, String codecSha256) throws IOException {
+        this.file = dir.resolve("codes-" + codecSha256.substring(0, 16) + ".json");
+        Map<String, int[][]> m = new LinkedHashMap<>();
+        if (Files.isRegularFile(file)) {
+            try {
+                var tree = JSON.readTree(file.toFile());
+                tree.fields().forEachRemaining(e -> m.put(e.getKey(), JSON.convertValue(e.getValue(), int[][].class)));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(file + ": not a code cache (" + e.getMessage() + "); delete it to rebuild", e);
+            }
+        }
+        codes = m;
+    }
+
+    /** SHA-256 of a codec checkpoint's weights file, hex. */
+    public static String sha256(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] b = new byte[1 << 16];
+            for (int n; (n = in.read(b)) > 0; ) d.update(b, 0, n);
+            return HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Codes of every entry, encoding the ones not cached yet. */
+    public Map<String, int[][]> codes(SnacCodec codec, Path manifest, List<ManifestEntry> entries) throws IOException {
+        codec.setNoise(NoiseSource.OFF);
+        int todo = (int) entries.stream().filter(e -> !codes.containsKey(e.id())).count(), done = 0;
+        if (todo > 0) log.info("encoding {} clips with the codec (cached in {})", todo, file);
+        long t0 = System.nanoTime();
+        for (ManifestEntry e : entries) {
+            if (codes.containsKey(e.id())) continue;
+            Wav.Audio a = Wav.read(e.resolve(manifest));
+            float[] x = Resampler.resample(a.samples(), a.sampleRate(), codec.config.samplingRate());
+            codes.put(e.id(), codec.encode(codec.preprocess(x)));
+            if (++done % 200 == 0) {
+                save();
+                log.info("encoded {}/{} clips ({} s)", done, todo, String.format("%.0f", (System.nanoTime() - t0) / 1e9));
+            }
+        }
+        if (done > 0) save();
+        Map<String, int[][]> out = new LinkedHashMap<>();
+        for (ManifestEntry e : entries) out.put(e.id(), codes.get(e.id()));
+        return out;
+    }
+
+    private void save() throws IOException {
+        Files.createDirectories(file.getParent());
+        AtomicFiles.write(file, JSON.writeValueAsBytes(codes));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.qwenomni.tts;
+
+import dev.qwenomni.data.TextNormalizer;
+import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.speech.Processes;
+import dev.qwenomni.speech.SystemPackages;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Text to the symbol string the model reads (as UTF-8 bytes). GRAPHEMES: normalised text
+ * (numbers, abbreviations, quotes spelled out), lower-cased. PHONEMES: that text through
+ * espeak-ng's IPA output (a subprocess, cached in a TSV file), clause breaks kept as commas and
+ * the sentence's final punctuation kept, since both shape the prosody.
+ */
+public enum TextFrontEnd {
+    GRAPHEMES, PHONEMES;
+
+    public static final List<String> ESPEAK_PACKAGES = List.of("espeak-ng");
+
+    public static TextFrontEnd parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown text front-end '" + s + "' (choose graphemes or phonemes)");
+        }
+    }
+
+    public String id() { return name().toLowerCase(Locale.ROOT); }
+
+    /** Symbols for each text, in order; cacheDir holds the phoneme cache (unused for graphemes). */
+    public List<String> symbols(List<String> texts, Path cacheDir) throws IOException {
+        List<String> normal = new ArrayList<>();
+        for (String t : texts) normal.add(TextNormalizer.normalize(t).toLowerCase(Locale.ROOT));
+        if (this == GRAPHEMES) return normal;
+        return new Phonemizer(cacheDir).phonemes(normal);
+    }
+
+    public String symbols(String text, Path cacheDir) throws IOException { return symbols(List.of(text), cacheDir).get(0); }
+
+    /** espeak-ng IPA, one process per text, two at a time, with a persistent cache. */
+    static final class Phonemizer {
+        private final Path file;
+
+        Phonemizer(Path cacheDir) { this.file = cacheDir.resolve("espeak-ng-en-us.tsv"); }
+
+        static boolean available() { return Processes.onPath("espeak-ng"); }
+
+        List<String> phonemes(List<String> texts) throws IOException {
+            Map<String, String> cache = read();
+            List<String> missing = texts.stream().filter(t -> !cache.containsKey(t)).distinct().toList();
+            if (!missing.isEmpty()) {
+                if (!SystemPackages.ensure("espeak-ng", ESPEAK_PACKAGES, Phonemizer::available))
+                    throw new IOException("the phoneme front-end needs espeak-ng (apt-get install -y espeak-ng)");
+                ExecutorService pool = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<String>> done = new ArrayList<>();
+                    for (String t : missing) done.add(pool.submit(() -> espeak(t)));
+                    for (int i = 0; i < missing.size(); i++) cache.put(missing.get(i), done.get(i).get());
+                } catch (Exception e) {
+                    throw new IOException("espeak-ng failed: " + e.getMessage(), e);
+                } finally {
+                    pool.shutdownNow();
+                }
+                write(cache);
+            }
+            List<String> out = new ArrayList<>();
+            for (String t : texts) out.add(cache.get(t));
+            return out;
+        }
+
+        private String espeak(String text) throws IOException {
+            String ipa = Processes.run(List.of("espeak-ng", "-q", "--ipa", "-v", "en-us", "-b", "1", "--stdin"), text,
+                    file.getParent().resolve("work"), 60);
+            String joined = String.join(", ", ipa.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+            char last = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
+            return last == '?' || last == '!' || last == '.' ? joined + last : joined;
+        }
+
+        private Map<String, String> read() throws IOException {
+            Map<String, String> m = new LinkedHashMap<>();
+            if (!Files.isRegularFile(file)) return m;
+            int n = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                n++;
+                int tab = line.indexOf('\t');
+                if (tab < 0) throw new IOException(file + ": line " + n + " has no tab (delete the file to rebuild the cache)");
+                m.put(line.substring(0, tab), line.substring(tab + 1));
+            }
+            return m;
+        }
+
+        private void write(Map<String, String> m) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            m.forEach((k, v) -> sb.append(k.replace('\t', ' ')).append('\t').append(v.replace('\t', ' ')).append('\n'));
+            Files.createDirectories(file.getParent());
+            AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

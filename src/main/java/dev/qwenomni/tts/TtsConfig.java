@@ -1,0 +1,62 @@
+package dev.qwenomni.tts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qwenomni.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a TTS checkpoint needs besides the LM weights, saved as tts.json beside config.json: the
+ * text front-end, the codebook size of the layout, the codec it was trained on (by the SHA-256 of
+ * its weights, so a mismatched codec is refused), the default voice, and the speaking rate used
+ * to cap generation length.
+ */
+public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codecSha256, String defaultVoice,
+                        double maxSecondsPerSymbol, double frameRate) {
+    public static final String FILE = "tts.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SpeechTokens tokens() { return SpeechTokens.bytes(codebookSize); }
+
+    /** Frames allowed for a prompt of n symbols: a generous cap (1 s plus the slowest rate seen). */
+    public int maxFrames(int symbols) { return (int) Math.ceil((1 + symbols * maxSecondsPerSymbol) * frameRate); }
+
+    public void write(Path dir) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("front_end", frontEnd.id());
+        n.put("codebook_size", codebookSize);
+        n.put("codec_sha256", codecSha256);
+        n.put("default_voice", defaultVoice);
+        n.put("max_seconds_per_symbol", maxSecondsPerSymbol);
+        n.put("frame_rate", frameRate);
+        SpeechTokens t = tokens();
+        ObjectNode ids = n.putObject("special_tokens");
+        ids.put("end_of_text", t.endOfText()).put("pad", t.pad()).put("start_of_human", t.startOfHuman())
+                .put("end_of_human", t.endOfHuman()).put("start_of_ai", t.startOfAi()).put("end_of_ai", t.endOfAi())
+                .put("start_of_speech", t.startOfSpeech()).put("end_of_speech", t.endOfSpeech()).put("audio_base", t.audio().audioBase());
+        AtomicFiles.write(dir.resolve(FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static TtsConfig read(Path dir) throws IOException {
+        Path f = dir.resolve(FILE);
+        if (!Files.isRegularFile(f)) throw new IOException(f + " not found: " + dir + " is not a TTS checkpoint (train one with omni tts train)");
+        JsonNode n = JSON.readTree(f.toFile());
+        try {
+            return new TtsConfig(TextFrontEnd.parse(need(n, "front_end").asText()), need(n, "codebook_size").asInt(),
+                    need(n, "codec_sha256").asText(), need(n, "default_voice").asText(), need(n, "max_seconds_per_symbol").asDouble(),
+                    need(n, "frame_rate").asDouble());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode need(JsonNode n, String key) {
+        if (!n.hasNonNull(key)) throw new IllegalArgumentException("missing key '" + key + "'");
+        return n.get(key);
+    }
+}

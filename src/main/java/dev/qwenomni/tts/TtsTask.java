@@ -1,0 +1,185 @@
+package dev.qwenomni.tts;
+
+import dev.qwenomni.codec.OrpheusLayout;
+import dev.qwenomni.io.HfCheckpoint;
+import dev.qwenomni.model.Qwen3Config;
+import dev.qwenomni.model.Qwen3Model;
+import dev.qwenomni.tensor.Kernels;
+import dev.qwenomni.tensor.ParamStore;
+import dev.qwenomni.tensor.Tensors;
+import dev.qwenomni.train.TrainTask;
+import dev.qwenomni.tts.TtsExamples.Example;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The multimodal task for the shared trainer: whole examples packed greedily into rows of T
+ * tokens (an example never split; the rest of a row padded), loss on the audio tokens and the
+ * closing end_of_speech/end_of_ai (and on the text too with textLoss). Evaluation reports audio
+ * and text loss and accuracy separately, and audio accuracy per code level.
+ */
+public final class TtsTask implements TrainTask {
+    private final Qwen3Model model;
+    private final List<Example> train, val;
+    private final SpeechTokens tokens;
+    private final TtsConfig config;
+    private final int B, T, evalBatches;
+    private final boolean textLoss;
+    private final long seed;
+    private final int[] ids, targets;
+    private int[] order;
+    private long epoch;
+    private int index;
+
+    public TtsTask(Qwen3Model model, TtsConfig config, List<Example> train, List<Example> val, int B, int T, int evalBatches,
+                   boolean textLoss, long seed) {
+        this.model = model;
+        this.config = config;
+        this.tokens = config.tokens();
+        this.train = fitting(train, T);
+        this.val = fitting(val, T);
+        if (this.train.isEmpty() || this.val.isEmpty()) throw new IllegalArgumentException("no train or val example fits in " + T + " tokens");
+        this.B = B;
+        this.T = T;
+        this.evalBatches = evalBatches;
+        this.textLoss = textLoss;
+        this.seed = seed;
+        ids = new int[B * T];
+        targets = new int[B * T];
+        shuffle();
+    }
+
+    private static List<Example> fitting(List<Example> xs, int T) {
+        return xs.stream().filter(e -> e.tokens().length <= T).toList();
+    }
+
+    public int dropped(List<Example> all) { return all.size() - fitting(all, T).size(); }
+
+    private void shuffle() {
+        order = new int[train.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
+        for (int i = order.length - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = order[i]; order[i] = order[j]; order[j] = t; }
+    }
+
+    @Override public ParamStore params() { return model.params(); }
+    @Override public void initialize(long s) { model.weights.initialize(s); }
+    @Override public long unitsPerStep() { return (long) B * T; }
+    @Override public String unitName() { return "token"; }
+
+    /** Packs examples into the B rows; next() supplies them in order. Returns the tokens counted. */
+    private int pack(java.util.function.Supplier<Example> next, Example[] carry) {
+        java.util.Arrays.fill(ids, tokens.pad());
+        java.util.Arrays.fill(targets, -100);
+        int counted = 0;
+        for (int b = 0; b < B; b++) {
+            int at = 0;
+            while (true) {
+                Example e = carry[0] != null ? carry[0] : next.get();
+                carry[0] = null;
+                if (e == null) break;
+                int n = e.tokens().length;
+                if (at + n > T) { carry[0] = e; break; }
+                int base = b * T + at;
+                System.arraycopy(e.tokens(), 0, ids, base, n);
+                // position t predicts token t+1; the audio part (and its closing tokens) always, the text with textLoss
+                for (int t = 0; t < n - 1; t++)
+                    if (textLoss || t + 1 >= e.promptLength()) { targets[base + t] = e.tokens()[t + 1]; counted++; }
+                at += n;
+            }
+        }
+        return counted;
+    }
+
+    @Override
+    public Map<String, Double> step(float gradScale) {
+        Example[] carry = new Example[1];
+        pack(this::nextTrain, carry);
+        // an example that did not fit goes first next time
+        if (carry[0] != null) index--;
+        Qwen3Model.Result r = model.forward(ids, targets, B, T, gradScale);
+        model.backward();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("loss", r.loss());
+        m.put("accuracy", (double) r.correct() / Math.max(1, r.count()));
+        return m;
+    }
+
+    private Example nextTrain() {
+        if (index == order.length) { epoch++; index = 0; shuffle(); }
+        return train.get(order[index++]);
+    }
+
+    @Override
+    public Map<String, Double> evaluate() {
+        int[] cursor = {0};
+        Example[] carry = new Example[1];
+        double audioLoss = 0, textLossSum = 0;
+        long audioN = 0, audioHit = 0, textN = 0, textHit = 0;
+        long[] levelN = new long[3], levelHit = new long[3];
+        int V = model.config.vocabSize();
+        for (int i = 0; i < evalBatches && (cursor[0] < val.size() || carry[0] != null); i++) {
+            pack(() -> cursor[0] < val.size() ? val.get(cursor[0]++) : null, carry);
+            // every position is scored here, text included, from the logits
+            int[] all = ids.clone();
+            int[] tg = new int[B * T];
+            for (int p = 0; p < B * T; p++) tg[p] = -100;
+            for (int p = 0; p < B * T - 1; p++) if ((p + 1) % T != 0 && all[p + 1] != tokens.pad() && all[p] != tokens.pad()) tg[p] = all[p + 1];
+            model.forward(ids, null, B, T, 1f);
+            MemorySegment logits = Tensors.seg(model.logits());
+            for (int p = 0; p < B * T; p++) {
+                int y = tg[p];
+                if (y < 0 || y == tokens.startOfHuman()) continue; // the next example's start is not predictable
+                long o = (long) p * V;
+                float max = Float.NEGATIVE_INFINITY;
+                int arg = 0;
+                for (int v = 0; v < V; v++) { float x = Kernels.get(logits, o + v); if (x > max) { max = x; arg = v; } }
+                double z = 0;
+                for (int v = 0; v < V; v++) z += Math.exp(Kernels.get(logits, o + v) - max);
+                double nll = Math.log(z) + max - Kernels.get(logits, o + y);
+                boolean hit = arg == y;
+                boolean audioSide = tokens.isAudio(y) || y == tokens.endOfSpeech() || y == tokens.endOfAi();
+                if (audioSide) {
+                    audioLoss += nll; audioN++; if (hit) audioHit++;
+                    int fp = tokens.framePosition(y);
+                    if (fp >= 0) { int lvl = OrpheusLayout.levelOf(fp); levelN[lvl]++; if (hit) levelHit[lvl]++; }
+                } else {
+                    textLossSum += nll; textN++; if (hit) textHit++;
+                }
+            }
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("val_loss", audioLoss / Math.max(1, audioN));
+        m.put("val_accuracy", (double) audioHit / Math.max(1, audioN));
+        m.put("val_perplexity", Math.exp(audioLoss / Math.max(1, audioN)));
+        m.put("val_text_loss", textLossSum / Math.max(1, textN));
+        m.put("val_text_accuracy", (double) textHit / Math.max(1, textN));
+        for (int l = 0; l < 3; l++) m.put("val_accuracy_level" + l, (double) levelHit[l] / Math.max(1, levelN[l]));
+        return m;
+    }
+
+    @Override
+    public void saveModel(Path dir) throws IOException {
+        HfCheckpoint.save(model, dir, null);
+        config.write(dir);
+    }
+
+    @Override
+    public void loadModel(Path dir) throws IOException {
+        Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
+        if (!saved.equals(model.config))
+            throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested " + model.config);
+        HfCheckpoint.loadWeights(model.weights, dir);
+    }
+
+    @Override public long dataEpoch() { return epoch; }
+    @Override public int dataIndex() { return index; }
+    @Override public void seek(long e, int i) { epoch = e; index = i; shuffle(); }
+}
