@@ -1,0 +1,88 @@
+package dev.qwenomni.tts;
+
+import dev.qwenomni.model.Qwen3Config;
+import dev.qwenomni.model.Qwen3Model;
+import dev.qwenomni.nn.AttentionKind;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TtsTaskTest {
+    static final SpeechTokens TOK = SpeechTokens.bytes(16);
+
+    @Test
+    void sequencesFollowTheOrpheusLayoutAndTheGrammar() {
+        int[] text = TtsExamples.textIds("rms: hi");
+        int[][] codes = {{1, 2}, {3, 4, 5, 6}, {7, 8, 9, 10, 11, 12, 13, 14}};
+        int[] audio = TOK.audio().toTokens(codes);
+        int[] seq = TOK.sequence(text, audio);
+        assertEquals(258, seq[0]);
+        assertEquals(text.length + 5, TOK.prompt(text).length);
+        assertEquals(262, seq[text.length + 4], "start_of_speech ends the prompt");
+        assertEquals(263, seq[seq.length - 2]);
+        assertEquals(261, seq[seq.length - 1]);
+        assertEquals(264 + 7 * 16, TOK.vocabSize());
+        // the grammar allows exactly the codes of the next frame position, and end_of_speech only at a boundary
+        for (int i = 0; i < audio.length; i++) {
+            int[] allowed = TOK.allowedAfter(i, 1);
+            int tok = audio[i];
+            assertTrue(java.util.Arrays.stream(allowed).anyMatch(a -> a == tok), "token " + i + " is allowed at its position");
+            int wrong = TOK.audio().allowedRange((i + 1) % 7)[0];
+            assertTrue(java.util.Arrays.stream(allowed).noneMatch(a -> a == wrong), "a code of the next position is not");
+            assertEquals(i % 7 == 0 && i >= 7 ? 17 : 16, allowed.length, "allowed after " + i);
+        }
+        assertEquals(16, TOK.allowedAfter(0, 1).length, "no stop before the first frame");
+        assertArrayEquals(codes[2], TOK.audio().toCodes(audio)[2]);
+        assertEquals(128266, SpeechTokens.ORPHEUS.audio().audioBase());
+        assertEquals(128266 + 7 * 4096, SpeechTokens.ORPHEUS.vocabSize());
+    }
+
+    static List<TtsExamples.Example> examples(int n, String split, Random r) {
+        List<TtsExamples.Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] text = TtsExamples.textIds("v: text " + i);
+            int frames = 2 + r.nextInt(4);
+            int[][] codes = {new int[frames], new int[2 * frames], new int[4 * frames]};
+            for (int[] c : codes) for (int j = 0; j < c.length; j++) c[j] = r.nextInt(16);
+            int[] seq = TOK.sequence(text, TOK.audio().toTokens(codes));
+            out.add(new TtsExamples.Example(split + i, "v", split, seq, TOK.prompt(text).length, 8, 1.0));
+        }
+        return out;
+    }
+
+    @Test
+    void trainingCountsOnlyAudioTokensAndEvaluationReportsEachPart() {
+        Random r = new Random(1);
+        TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
+        Qwen3Model m = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
+        m.weights.initialize(1);
+        List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
+        TtsTask task = new TtsTask(m, cfg, train, val, 2, 128, 2, false, 3);
+        m.params().zeroGrads();
+        Map<String, Double> s = task.step(1f);
+        // a near-uniform fresh model: loss close to ln(vocab)
+        assertEquals(Math.log(384), s.get("loss"), 0.1);
+        Map<String, Double> e = task.evaluate();
+        for (String k : List.of("val_loss", "val_accuracy", "val_text_loss", "val_accuracy_level0", "val_accuracy_level1", "val_accuracy_level2"))
+            assertTrue(e.containsKey(k), k);
+        // a few steps of plain SGD on the audio loss lower it: the gradients reach the right tokens
+        double before = e.get("val_loss");
+        for (int i = 0; i < 30; i++) {
+            m.params().zeroGrads();
+            task.step(1f);
+            var p = m.params();
+            dev.qwenomni.tensor.Kernels.axpy(-0.5f, dev.qwenomni.tensor.Tensors.seg(p.grads()), 0, dev.qwenomni.tensor.Tensors.seg(p.values()), 0, (int) p.count());
+        }
+        double after = task.evaluate().get("val_loss");
+        assertTrue(after < before - 0.1, "val audio loss " + before + " -> " + after);
+        // the data position advances by whole examples: two rows of 128 hold several examples each
+        assertTrue(task.dataIndex() > 0 || task.dataEpoch() > 0);
+    }
+}
