@@ -50,6 +50,8 @@ public interface DecodeAttention {
     final class Scan implements DecodeAttention {
         private final int H, group, D;
         private final float scale;
+        // the array is kept, not just its segment: ND4J frees the memory when the array is collected
+        private final INDArray scoreArray;
         private final MemorySegment scores;
 
         Scan(Qwen3Config c, int maxLen) {
@@ -57,7 +59,8 @@ public interface DecodeAttention {
             group = c.numHeads() / c.numKvHeads();
             D = c.headDim();
             scale = (float) (1 / Math.sqrt(D));
-            scores = Tensors.seg(Tensors.zeros(maxLen));
+            scoreArray = Tensors.zeros(maxLen);
+            scores = Tensors.seg(scoreArray);
         }
 
         @Override

@@ -23,8 +23,8 @@ import java.util.List;
  * Text to speech with a trained LM and codec: the prompt is prefilled, audio tokens are sampled
  * under the frame grammar with a KV cache (several texts decode as one batch, one cache slot
  * each), and the codes are decoded to audio, either at the end or frame by frame through the
- * codec's streaming decoder. Text i samples with seed + i, so it gets the same tokens alone as
- * in a batch (up to float rounding of batched gemm).
+ * codec's streaming decoder. Text i samples (and draws the decoder's noise) with seed + i, so it
+ * gets the same tokens and audio alone as in a batch (up to float rounding of batched gemm).
  */
 public final class Synthesizer {
     public final Qwen3Model lm;
@@ -79,7 +79,6 @@ public final class Synthesizer {
         }
         maxLen = Math.min(maxLen, lm.config.maxPositions());
         Qwen3Decoder dec = new Qwen3Decoder(lm, n, maxLen, attention);
-        codec.setNoise(NoiseSource.seeded(sampling.seed()));
         Sampler[] samplers = new Sampler[n];
         int[][] generated = new int[n][maxLen];
         int[] count = new int[n];
@@ -106,6 +105,7 @@ public final class Synthesizer {
                     stopped[i] = count[i] < maxFrames[i] * OrpheusLayout.FRAME || allowed.length > 1;
                     finished[i] = (System.nanoTime() - t0) / 1e9;
                     if (stream != null) {
+                        codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
                         float[] rest = streams[i].finish();
                         markFirst(firstAudio, i, rest, t0);
                         stream.accept(i, rest);
@@ -115,6 +115,7 @@ public final class Synthesizer {
                 generated[i][count[i]++] = tok;
                 if (stream != null && count[i] % OrpheusLayout.FRAME == 0) {
                     int[] frame = Arrays.copyOfRange(generated[i], count[i] - OrpheusLayout.FRAME, count[i]);
+                    codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
                     float[] chunk = streams[i].push(tokens.audio().toCodes(frame));
                     markFirst(firstAudio, i, chunk, t0);
                     stream.accept(i, chunk);
@@ -132,6 +133,7 @@ public final class Synthesizer {
         List<Result> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int[][] codes = tokens.audio().toCodes(Arrays.copyOf(generated[i], count[i]));
+            codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
             float[] audio = stream != null || count[i] == 0 ? new float[0] : codec.decode(codes);
             double gen = (System.nanoTime() - t0) / 1e9;
             out.add(new Result(audio, codes, count[i] / OrpheusLayout.FRAME, stopped[i], stream != null ? finished[i] : gen,
