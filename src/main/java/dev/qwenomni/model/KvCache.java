@@ -43,6 +43,12 @@ public final class KvCache {
     /** Forgets a slot's sequence (the next token written goes to position 0). */
     public void reset(int slot) { length[slot] = 0; }
 
+    /** Keeps a slot's first n positions (n <= its length): the next token is written at position n. */
+    public void truncate(int slot, int n) {
+        if (n < 0 || n > length[slot]) throw new IllegalArgumentException("cannot truncate slot " + slot + " of length " + length[slot] + " to " + n);
+        length[slot] = n;
+    }
+
     void advance(int slot, int n) { length[slot] += n; }
 
     /** Element offset of (slot, kv head, position) in a layer's k or v buffer. */
