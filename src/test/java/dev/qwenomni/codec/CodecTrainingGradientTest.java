@@ -6,6 +6,8 @@ import dev.qwenomni.nn.GradCheck;
 import dev.qwenomni.tensor.ParamStore.Param;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -33,6 +35,30 @@ class CodecTrainingGradientTest {
             SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
             return 15 * v.mel() + v.stft();
         }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+    }
+
+    /**
+     * The loss ignores what lies more than its dynamic range below the target's peak: noise
+     * 90 dB down added to the prediction changes neither the loss nor the gradient, while the
+     * same noise at 20 dB down does.
+     */
+    @Test
+    void spectralLossFloorIsRelativeToTheTarget() throws IOException {
+        float[] target = speech(4096), pred = target.clone();
+        double peak = 0;
+        for (float v : target) peak = Math.max(peak, Math.abs(v));
+        Random r = new Random(4);
+        float[] quiet = pred.clone(), loud = pred.clone();
+        for (int i = 0; i < pred.length; i++) {
+            double g = r.nextGaussian();
+            quiet[i] += (float) (peak * 3e-5 * g);
+            loud[i] += (float) (peak * 0.1 * g);
+        }
+        SpectralLoss loss = new SpectralLoss(24000);
+        float[] dq = new float[pred.length];
+        SpectralLoss.Value vq = loss.compute(quiet, target, dq, 15f, 1f), vl = loss.compute(loud, target, null, 0, 0);
+        assertTrue(15 * vq.mel() + vq.stft() < 0.05, "noise 90 dB down is (nearly) free: " + vq);
+        assertTrue(15 * vl.mel() + vl.stft() > 1, "noise 20 dB down is not: " + vl);
     }
 
     /**
