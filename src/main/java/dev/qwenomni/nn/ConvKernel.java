@@ -26,14 +26,31 @@ public enum ConvKernel {
         }
     }
 
-    static INDArray mat(float[] a, int rows, int cols) {
-        return Nd4j.create(a, new long[]{rows, cols}, 'c');
+    /**
+     * Off-heap operand buffers, reused per (role, size) on each thread: building an INDArray from
+     * a float[] (Nd4j.create copies element by element through its indexer) and reading one back
+     * (asFloat) took over a third of a codec training step; a bulk copy into a kept buffer takes
+     * a memcpy.
+     */
+    private static final ThreadLocal<java.util.Map<Long, INDArray>> BUFFERS = ThreadLocal.withInitial(java.util.HashMap::new);
+
+    private static INDArray buffer(int role, int rows, int cols) {
+        long key = ((long) role << 48) ^ ((long) rows << 24) ^ cols;
+        return BUFFERS.get().computeIfAbsent(key, k -> Tensors.zeros(rows, cols));
+    }
+
+    static INDArray mat(int role, float[] a, int rows, int cols) {
+        INDArray m = buffer(role, rows, cols);
+        java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(a), 0, Tensors.seg(m), 0, (long) rows * cols * Float.BYTES);
+        return m;
     }
 
     static float[] gemm(float[] a, int m, int k, boolean ta, float[] b, int n, boolean tb) {
-        INDArray A = ta ? mat(a, k, m) : mat(a, m, k), B = tb ? mat(b, n, k) : mat(b, k, n), C = Tensors.zeros(m, n);
+        INDArray A = ta ? mat(0, a, k, m) : mat(0, a, m, k), B = tb ? mat(1, b, n, k) : mat(1, b, k, n), C = buffer(2, m, n);
         Tensors.gemm(A, B, C, ta, tb, 1.0, 0.0);
-        return C.data().asFloat();
+        float[] c = new float[m * n];
+        java.lang.foreign.MemorySegment.copy(Tensors.seg(C), 0, java.lang.foreign.MemorySegment.ofArray(c), 0, (long) m * n * Float.BYTES);
+        return c;
     }
 
     // ---------------------------------------------------------------- Conv1d, groups = 1
