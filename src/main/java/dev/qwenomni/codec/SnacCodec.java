@@ -24,9 +24,8 @@ public final class SnacCodec {
 
     public SnacCodec(SnacConfig c) {
         this.config = c;
-        if (c.attnWindowSize() != null)
-            throw new UnsupportedOperationException("attn_window_size " + c.attnWindowSize() + ": LocalMHA (32/44 kHz configs) is not implemented yet");
-        // encoder.block.0 stem, .1-.n EncoderBlocks, then the final (depthwise) conv
+        Integer window = c.attnWindowSize();
+        // encoder.block.0 stem, .1-.n EncoderBlocks, LocalMHA when a window is set, then the final (depthwise) conv
         List<Module> enc = new ArrayList<>();
         int d = c.encoderDim();
         enc.add(new WNConv1d(params, "encoder.block.0", 1, d, 7, 1, 3, 1, 1, true));
@@ -42,7 +41,9 @@ public final class SnacCodec {
                     new Snake1d(params, p + ".block.3", in),
                     new WNConv1d(params, p + ".block.4", in, d, 2 * stride, stride, (stride + 1) / 2, 1, 1, true))));
         }
-        enc.add(new WNConv1d(params, "encoder.block." + (c.encoderRates().length + 1), d, d, 7, 1, 3, 1, c.depthwise() ? d : 1, true));
+        int last = c.encoderRates().length + 1;
+        if (window != null) enc.add(new LocalMHA(params, "encoder.block." + last++, d, window, LocalMHA.HEAD_DIM));
+        enc.add(new WNConv1d(params, "encoder.block." + last, d, d, 7, 1, 3, 1, c.depthwise() ? d : 1, true));
         encoder = new Sequential(enc);
 
         for (int i = 0; i < c.vqStrides().length; i++)
@@ -56,6 +57,7 @@ public final class SnacCodec {
         } else {
             dec.add(new WNConv1d(params, "decoder.model." + idx++, latent, ch, 7, 1, 3, 1, 1, true));
         }
+        if (window != null) dec.add(new LocalMHA(params, "decoder.model." + idx++, ch, window, LocalMHA.HEAD_DIM));
         int out = ch, up = 1;
         for (int i = 0; i < c.decoderRates().length; i++) {
             int stride = c.decoderRates()[i], in = ch >> i;
@@ -90,7 +92,8 @@ public final class SnacCodec {
      * take effect, and it matters: with torch's default random biases the constant offsets
      * outgrow the speech signal through the encoder, every z_e points the same way (pairwise
      * cosine 0.994 measured on our clips) and all frames pick one code; with zero biases 0.017.
-     * Snake alpha 1, codebooks N(0, 1) (nn.Embedding).
+     * Snake alpha 1, codebooks N(0, 1) (nn.Embedding); LocalMHA: LayerNorm 1 and 0, projections
+     * torch's Linear default U(-1/sqrt(fan_in), 1/sqrt(fan_in)), inv_freq 10000^(-2i/64).
      */
     public void initialize(long seed) {
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
@@ -100,11 +103,12 @@ public final class SnacCodec {
             if (p.name.endsWith("original0")) continue; // set from its v below
             String prefix = p.name.endsWith(".bias") ? p.name.substring(0, p.name.length() - 5) : null;
             ParamStore.Param v = prefix == null ? null : byName.get(prefix + ".parametrizations.weight.original1");
-            long fanIn = p.name.endsWith("original1") ? p.size / p.shape[0] : v != null ? v.size / v.shape[0] : 1;
+            long fanIn = p.name.endsWith("original1") || p.shape.length == 2 ? p.size / p.shape[0] : v != null ? v.size / v.shape[0] : 1;
             double bound = 1 / Math.sqrt(fanIn);
             for (long i = 0; i < p.size; i++) {
                 float value;
-                if (p.name.endsWith(".alpha")) value = 1f;
+                if (p.name.endsWith(".alpha") || p.name.endsWith("norm.weight")) value = 1f;
+                else if (p.name.endsWith("rel_pos.inv_freq")) value = LocalMHA.defaultInvFreq((int) p.size * 2)[(int) i];
                 else if (p.name.endsWith(".bias")) value = 0f; // DAC's init; see below
                 else if (p.name.endsWith("codebook.weight")) value = (float) dev.qwenomni.tensor.Init.gaussian(r);
                 else value = (float) ((2 * r.nextDouble() - 1) * bound); // conv weights and biases

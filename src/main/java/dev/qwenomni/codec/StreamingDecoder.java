@@ -19,6 +19,9 @@ public final class StreamingDecoder {
     private int emitted;
 
     public StreamingDecoder(SnacCodec codec) {
+        if (codec.config.attnWindowSize() != null)
+            throw new UnsupportedOperationException("streaming decode of a codec with attention windows (attn_window_size "
+                    + codec.config.attnWindowSize() + ") is not supported: decode whole windows with SnacCodec.decode");
         this.codec = codec;
         int[] ctx = codec.decoderContext();
         left = ctx[0];

@@ -45,7 +45,8 @@ public enum ConvKernel {
         return m;
     }
 
-    static float[] gemm(float[] a, int m, int k, boolean ta, float[] b, int n, boolean tb) {
+    /** op(a) [m, k] times op(b) [k, n] into a new float[m * n] (row-major), through ND4J gemm. */
+    public static float[] gemm(float[] a, int m, int k, boolean ta, float[] b, int n, boolean tb) {
         INDArray A = ta ? mat(0, a, k, m) : mat(0, a, m, k), B = tb ? mat(1, b, n, k) : mat(1, b, k, n), C = buffer(2, m, n);
         Tensors.gemm(A, B, C, ta, tb, 1.0, 0.0);
         float[] c = new float[m * n];

@@ -30,4 +30,40 @@ class CodecShapesTest {
         for (float v : audio) { assertTrue(Float.isFinite(v) && Math.abs(v) <= 1f); energy += v * v; }
         assertTrue(energy > 0, "the decoder produced silence");
     }
+
+    /** SNAC 32 kHz (specs/snac.md): LocalMHA after the encoder blocks and after the decoder's input convs. */
+    @Test
+    void the32kHzLayoutHasItsAttentionWhereSnacPutsIt() {
+        SnacConfig cfg = new SnacConfig(32000, 64, new int[]{2, 3, 8, 8}, 1536, new int[]{8, 8, 3, 2}, 32, 4096, 8,
+                new int[]{8, 4, 2, 1}, true, true);
+        SnacCodec c = new SnacCodec(cfg);
+        java.util.Map<String, long[]> shapes = new java.util.HashMap<>();
+        for (var p : c.params.params()) shapes.put(p.name, p.shape);
+        assertArrayEquals(new long[]{3072, 1024}, shapes.get("encoder.block.5.to_qkv.weight"));
+        assertArrayEquals(new long[]{1024, 1024}, shapes.get("encoder.block.5.to_out.weight"));
+        assertArrayEquals(new long[]{1024}, shapes.get("encoder.block.5.norm.bias"));
+        assertArrayEquals(new long[]{32}, shapes.get("encoder.block.5.rel_pos.inv_freq"));
+        assertArrayEquals(new long[]{1024, 1, 7}, shapes.get("encoder.block.6.parametrizations.weight.original1"));
+        assertArrayEquals(new long[]{4608, 1536}, shapes.get("decoder.model.2.to_qkv.weight"));
+        assertArrayEquals(new long[]{1536, 768, 16}, shapes.get("decoder.model.3.block.1.parametrizations.weight.original1"));
+        assertEquals(384 * 32, cfg.padMultiple(), "hop 384 times lcm(8, window 32)");
+    }
+
+    @Test
+    void aSmallCodecWithAttentionEncodesAndDecodes() {
+        SnacConfig cfg = new SnacConfig(24000, 16, new int[]{2, 2}, 64, new int[]{2, 2}, 4, 16, 4, new int[]{4, 2, 1}, true, true);
+        SnacCodec c = new SnacCodec(cfg);
+        c.initialize(2);
+        c.setNoise(NoiseSource.OFF);
+        float[] x = new float[100];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.3);
+        float[] padded = c.preprocess(x);
+        assertEquals(112, padded.length, "padded to hop 4 x lcm(stride 4, window 4) = 16");
+        int[][] codes = c.encode(padded);
+        assertArrayEquals(new int[]{7, 14, 28}, new int[]{codes[0].length, codes[1].length, codes[2].length});
+        float[] y = c.decode(codes);
+        assertEquals(112, y.length);
+        for (float v : y) assertTrue(Float.isFinite(v));
+        assertThrows(UnsupportedOperationException.class, () -> new StreamingDecoder(c));
+    }
 }
