@@ -24,6 +24,8 @@ public final class SpectralLoss {
     // training segment
     private final java.util.Map<Integer, double[]> windows = new java.util.HashMap<>();
     private final java.util.Map<Scale, double[][]> filters = new java.util.HashMap<>();
+    /** Per scale and mel band, the [first, last) bins where its triangle is non-zero: the loops skip the zeros. */
+    private final java.util.Map<Scale, int[][]> support = new java.util.HashMap<>();
 
     /**
      * The loss's dynamic range: magnitudes more than this far below the target's loudest bin (per
@@ -40,7 +42,19 @@ public final class SpectralLoss {
 
     public SpectralLoss(int rate, double dynamicRangeDb) {
         this.rangeFactor = Math.pow(10, -dynamicRangeDb / 20);
-        for (Scale s : DEFAULT_MEL) filters.put(s, MelCepstrum.melFilters(rate, s.nfft(), s.nMels()));
+        for (Scale s : DEFAULT_MEL) {
+            double[][] fb = MelCepstrum.melFilters(rate, s.nfft(), s.nMels());
+            filters.put(s, fb);
+            int[][] range = new int[fb.length][2];
+            for (int m = 0; m < fb.length; m++) {
+                int lo = 0, hi = fb[m].length;
+                while (lo < hi && fb[m][lo] == 0) lo++;
+                while (hi > lo && fb[m][hi - 1] == 0) hi--;
+                range[m][0] = lo;
+                range[m][1] = hi;
+            }
+            support.put(s, range);
+        }
         for (Scale s : DEFAULT_MEL) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
         for (Scale s : DEFAULT_STFT) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
     }
@@ -70,6 +84,7 @@ public final class SpectralLoss {
         int frames = Math.max(1, (pred.length - n + hop - 1) / hop + 1);
         double[] win = windows.get(n);
         double[][] fb = filters.get(s);
+        int[][] sup = support.get(s);
         int terms = s.nMels() > 0 ? s.nMels() : bins;
         double norm = 1.0 / ((double) frames * terms), loss = 0;
         // the target's spectra first: the floor is relative to its loudest bin (or mel band)
@@ -87,7 +102,7 @@ public final class SpectralLoss {
             if (fb != null) {
                 for (int m = 0; m < fb.length; m++) {
                     double mt = 0;
-                    for (int k = 0; k < bins; k++) mt += fb[m][k] * magTs[f][k];
+                    for (int k = sup[m][0]; k < sup[m][1]; k++) mt += fb[m][k] * magTs[f][k];
                     melTs[f][m] = mt;
                     peak = Math.max(peak, mt);
                 }
@@ -107,12 +122,12 @@ public final class SpectralLoss {
             if (fb != null) {
                 for (int m = 0; m < fb.length; m++) {
                     double mp = 0, mt = melTs[f][m];
-                    for (int k = 0; k < bins; k++) mp += fb[m][k] * magP[k];
+                    for (int k = sup[m][0]; k < sup[m][1]; k++) mp += fb[m][k] * magP[k];
                     double lp = Math.log10(Math.max(mp, floor)), lt = Math.log10(Math.max(mt, floor)), diff = lp - lt;
                     loss += Math.abs(diff) * norm;
                     if (dPred != null && mp > floor && diff != 0) {
                         double g = Math.signum(diff) * norm / (mp * Math.log(10));
-                        for (int k = 0; k < bins; k++) dMag[k] += fb[m][k] * g;
+                        for (int k = sup[m][0]; k < sup[m][1]; k++) dMag[k] += fb[m][k] * g;
                     }
                 }
             } else {

@@ -36,7 +36,8 @@ public final class Conv1d {
                     int off = kk * dilation - padding, xo = ci * T;
                     // valid t: 0 <= t*stride + off < T
                     int t0 = Math.max(0, ceilDiv(-off, stride)), t1 = Math.min(To, ceilDiv(T - off, stride));
-                    for (int t = t0; t < t1; t++) y[yo + t] += wv * x[xo + t * stride + off];
+                    if (stride == 1) axpy(wv, x, xo + off, y, yo, t0, t1); // the depthwise case: contiguous, vectorised
+                    else for (int t = t0; t < t1; t++) y[yo + t] += wv * x[xo + t * stride + off];
                 }
             }
         }
@@ -62,16 +63,46 @@ public final class Conv1d {
                     float wv = w[wi], acc = 0;
                     int off = kk * dilation - padding;
                     int t0 = Math.max(0, ceilDiv(-off, stride)), t1 = Math.min(To, ceilDiv(T - off, stride));
-                    for (int t = t0; t < t1; t++) {
-                        float g1 = dy[yo + t];
-                        acc += g1 * x[xo + t * stride + off];
-                        dx[xo + t * stride + off] += g1 * wv;
+                    if (stride == 1) {
+                        acc = dot(dy, yo, x, xo + off, t0, t1);
+                        axpy(wv, dy, yo, dx, xo + off, t0, t1);
+                    } else {
+                        for (int t = t0; t < t1; t++) {
+                            float g1 = dy[yo + t];
+                            acc += g1 * x[xo + t * stride + off];
+                            dx[xo + t * stride + off] += g1 * wv;
+                        }
                     }
                     dw[wi] += acc;
                 }
             }
         }
         return dx;
+    }
+
+    private static final jdk.incubator.vector.VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+
+    /** y[yo + t] += a * x[xo + t] for t in [t0, t1). */
+    static void axpy(float a, float[] x, int xo, float[] y, int yo, int t0, int t1) {
+        var av = jdk.incubator.vector.FloatVector.broadcast(S, a);
+        int t = t0, L = S.length();
+        for (; t <= t1 - L; t += L)
+            jdk.incubator.vector.FloatVector.fromArray(S, x, xo + t).fma(av, jdk.incubator.vector.FloatVector.fromArray(S, y, yo + t))
+                    .intoArray(y, yo + t);
+        // fma in the tail too: each element gets the same single rounding wherever the vector
+        // blocks fall, so a window of a longer signal gives the same bits (streaming depends on it)
+        for (; t < t1; t++) y[yo + t] = Math.fma(a, x[xo + t], y[yo + t]);
+    }
+
+    /** sum of a[ao + t] * b[bo + t] over t in [t0, t1), in a fixed lane order (deterministic). */
+    static float dot(float[] a, int ao, float[] b, int bo, int t0, int t1) {
+        var acc = jdk.incubator.vector.FloatVector.zero(S);
+        int t = t0, L = S.length();
+        for (; t <= t1 - L; t += L)
+            acc = jdk.incubator.vector.FloatVector.fromArray(S, a, ao + t).fma(jdk.incubator.vector.FloatVector.fromArray(S, b, bo + t), acc);
+        float s = dev.qwenomni.tensor.Kernels.sumLanes(acc);
+        for (; t < t1; t++) s += a[ao + t] * b[bo + t];
+        return s;
     }
 
     static int ceilDiv(int a, int b) { return Math.floorDiv(a + b - 1, b); }

@@ -87,6 +87,13 @@ public final class Kernels {
         return total;
     }
 
+    /** The lanes of v summed first to last: the same bits in the interpreter and in C2, unlike reduceLanes. */
+    public static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     /** Adds row vector b[0..cols) to every row of x[rows, cols]. */
     public static void addRowVector(MemorySegment x, MemorySegment b, int rows, int cols) {
         for (int r = 0; r < rows; r++) axpy(1f, b, 0, x, (long) r * cols, cols);
