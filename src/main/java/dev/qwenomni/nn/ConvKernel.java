@@ -56,7 +56,11 @@ public enum ConvKernel {
 
     // ---------------------------------------------------------------- Conv1d, groups = 1
 
+    /** A pointwise conv (k 1, stride 1, no padding): its input is already the column matrix. */
+    static boolean pointwise(Conv1d c) { return c.k == 1 && c.stride == 1 && c.padding == 0; }
+
     static float[] im2col(Conv1d c, float[] x, int T, int To) {
+        if (pointwise(c)) return x;
         int rows = c.cin * c.k;
         float[] col = new float[rows * To];
         for (int ci = 0; ci < c.cin; ci++)
@@ -84,6 +88,7 @@ public enum ConvKernel {
         for (int i = 0; i < dwNew.length; i++) dw[i] += dwNew[i];
         if (db != null) for (int co = 0; co < c.cout; co++) { float s = 0; for (int t = 0; t < To; t++) s += dy[co * To + t]; db[co] += s; }
         float[] dcol = gemm(w, rows, c.cout, true, dy, To, false);
+        if (pointwise(c)) return dcol;
         float[] dx = new float[c.cin * T];
         for (int ci = 0; ci < c.cin; ci++)
             for (int kk = 0; kk < c.k; kk++) {
