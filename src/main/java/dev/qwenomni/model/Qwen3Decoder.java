@@ -100,8 +100,16 @@ public final class Qwen3Decoder {
                     MemorySegment.copy(vs, src * 4, cache.vSeg[l], dst * 4, D * 4L);
                 }
             }
-            for (int r = 0; r < R; r++)
-                attention.attend(b.qRows, (long) r * H * D, cache, l, slots[r], pos[r] + 1, b.attRows, (long) r * H * D);
+            for (int r = 0; r < R; ) {
+                // a run of consecutive rows of one slot (a prompt) attends as a block through gemm;
+                // single rows (decode steps) use the decode kernel
+                int e = r + 1;
+                while (e < R && slots[e] == slots[r] && pos[e] == pos[e - 1] + 1) e++;
+                if (e - r >= BLOCK_MIN) blockAttention(b, l, slots[r], r, e - r, pos[r]);
+                else for (int i = r; i < e; i++)
+                    attention.attend(b.qRows, (long) i * H * D, cache, l, slots[i], pos[i] + 1, b.attRows, (long) i * H * D);
+                r = e;
+            }
             Linear.forward(h, att, lw.o(), lw.oBias());
             Kernels.add(seg(h), seg(h), seg(x), (long) R * C);
             RMSNorm.forward(seg(ln), seg(b.rstd), seg(h), lw.postNorm(), R, eps);
@@ -137,6 +145,36 @@ public final class Qwen3Decoder {
         boolean[] want = new boolean[ids.length];
         want[ids.length - 1] = true;
         return forward(slots, ids, want)[0];
+    }
+
+    /** Runs of at least this many rows use the block (gemm) attention. */
+    static final int BLOCK_MIN = 16;
+    private INDArray blockQ, blockS, blockO;
+
+    /**
+     * Causal attention for n consecutive rows (first row at position p0) of one slot, head by
+     * head: Q [n, D] against the slot's cached keys [p0 + n, D] by gemm, a causal softmax per row,
+     * then the values by gemm. The same mathematics as the per-row kernel, in bulk.
+     */
+    private void blockAttention(Buffers b, int layer, int slot, int r0, int n, int p0) {
+        Qwen3Config c = config;
+        int H = c.numHeads(), D = c.headDim(), group = H / c.numKvHeads(), L = p0 + n;
+        if (blockQ == null || blockQ.length() < (long) n * D || blockS.length() < (long) n * L) {
+            blockQ = Tensors.zeros((long) n * D);
+            blockO = Tensors.zeros((long) n * D);
+            blockS = Tensors.zeros((long) n * L);
+        }
+        MemorySegment qs = b.qRows.seg(), as = b.attRows.seg(), bq = seg(blockQ), bo = seg(blockO), ss = seg(blockS);
+        INDArray q = Tensors.view(blockQ, 0, n, D), o = Tensors.view(blockO, 0, n, D), sc = Tensors.view(blockS, 0, n, L);
+        float scale = (float) (1 / Math.sqrt(D));
+        for (int h = 0; h < H; h++) {
+            for (int i = 0; i < n; i++) MemorySegment.copy(qs, (((long) (r0 + i)) * H + h) * D * 4, bq, (long) i * D * 4, D * 4L);
+            long base = cache.offset(slot, h / group, 0);
+            Tensors.gemm(q, Tensors.view(cache.k[layer], base, L, D), sc, false, true, 1.0, 0.0);
+            for (int i = 0; i < n; i++) Kernels.softmaxRow(ss, (long) i * L, p0 + i + 1, L, scale);
+            Tensors.gemm(sc, Tensors.view(cache.v[layer], base, L, D), o, false, false, 1.0, 0.0);
+            for (int i = 0; i < n; i++) MemorySegment.copy(bo, (long) i * D * 4, as, (((long) (r0 + i)) * H + h) * D * 4, D * 4L);
+        }
     }
 
     /** In place: Qwen3's per-head RMSNorm (when the family has it), then RoPE at pos. */

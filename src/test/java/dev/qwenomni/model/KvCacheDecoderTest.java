@@ -66,6 +66,28 @@ class KvCacheDecoderTest {
         assertClose(full[1][2], d.prefill(1, java.util.Arrays.copyOf(seqs[1], 3)), "after reset");
     }
 
+    /** A prompt of at least BLOCK_MIN rows takes the block (gemm) attention path; its logits match too. */
+    @ParameterizedTest
+    @CsvSource({"qwen3", "qwen2"})
+    void blockPrefillMatchesTheFullForward(String family) {
+        Qwen3Model m = randomModel(family, 7);
+        int T = 24, V = m.config.vocabSize();
+        Random rnd = new Random(3);
+        int[] seq = new int[T];
+        for (int t = 0; t < T; t++) seq[t] = rnd.nextInt(V);
+        m.forward(seq, null, 1, T, 1f);
+        float[][] full = m.logits().toFloatMatrix();
+        Qwen3Decoder d = new Qwen3Decoder(m, 1, 32, DecodeAttention.Kind.SCAN);
+        int n = Qwen3Decoder.BLOCK_MIN + 4;
+        int[] slots = new int[n];
+        boolean[] want = new boolean[n];
+        java.util.Arrays.fill(want, true);
+        float[][] logits = d.forward(slots, java.util.Arrays.copyOf(seq, n), want);
+        for (int t = 0; t < n; t++) assertClose(full[t], logits[t], family + " block prefill position " + t);
+        // and the rest continue one by one from the block-filled cache
+        for (int t = n; t < T; t++) assertClose(full[t], d.forward(new int[]{0}, new int[]{seq[t]}, new boolean[]{true})[0], "step " + t);
+    }
+
     @org.junit.jupiter.api.Test
     void aFullCacheIsAClearError() {
         Qwen3Decoder d = new Qwen3Decoder(randomModel("qwen3", 1), 1, 4, DecodeAttention.Kind.SCAN);
