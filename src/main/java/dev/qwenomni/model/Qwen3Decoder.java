@@ -88,9 +88,9 @@ public final class Qwen3Decoder {
         for (int l = 0; l < c.numLayers(); l++) {
             Qwen3Weights.Layer lw = w.layers[l];
             RMSNorm.forward(seg(ln), seg(b.rstd), seg(x), lw.inputNorm(), R, eps);
-            Linear.forward(q, ln, lw.q(), lw.qBias());
-            Linear.forward(k, ln, lw.k(), lw.kBias());
-            Linear.forward(v, ln, lw.v(), lw.vBias());
+            linear(q, ln, lw.q(), lw.qBias(), R);
+            linear(k, ln, lw.k(), lw.kBias(), R);
+            linear(v, ln, lw.v(), lw.vBias(), R);
             for (int r = 0; r < R; r++) {
                 for (int hh = 0; hh < H; hh++) normRope(qs, ((long) r * H + hh) * D, lw.qNorm(), hr, pos[r], eps);
                 for (int hh = 0; hh < Hkv; hh++) {
@@ -110,13 +110,13 @@ public final class Qwen3Decoder {
                     attention.attend(b.qRows, (long) i * H * D, cache, l, slots[i], pos[i] + 1, b.attRows, (long) i * H * D);
                 r = e;
             }
-            Linear.forward(h, att, lw.o(), lw.oBias());
+            linear(h, att, lw.o(), lw.oBias(), R);
             Kernels.add(seg(h), seg(h), seg(x), (long) R * C);
             RMSNorm.forward(seg(ln), seg(b.rstd), seg(h), lw.postNorm(), R, eps);
-            Linear.forward(gate, ln, lw.gate(), null);
-            Linear.forward(up, ln, lw.up(), null);
+            linear(gate, ln, lw.gate(), null, R);
+            linear(up, ln, lw.up(), null, R);
             SwiGLU.forward(seg(act), seg(gate), seg(up), (long) R * c.intermediateSize());
-            Linear.forward(x, act, lw.down(), null);
+            linear(x, act, lw.down(), null, R);
             Kernels.add(seg(x), seg(x), seg(h), (long) R * C);
         }
         for (int s = 0; s < cache.slots; s++) cache.advance(s, next[s]);
@@ -132,7 +132,7 @@ public final class Qwen3Decoder {
         MemorySegment xs = seg(x), os = seg(b.outRows);
         for (int r = 0, i = 0; r < R; r++) if (want[r]) MemorySegment.copy(xs, (long) r * C * 4, os, (long) i++ * C * 4, C * 4L);
         RMSNorm.forward(os, seg(rows(b.rstd, n)), os, w.finalNorm, n, eps);
-        Linear.forward(b.logits, b.outRows, w.lmHead, null);
+        linear(b.logits, b.outRows, w.lmHead, null, n);
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) out[i] = b.logits.getRow(i).toFloatVector();
         return out;
@@ -145,6 +145,26 @@ public final class Qwen3Decoder {
         boolean[] want = new boolean[ids.length];
         want[ids.length - 1] = true;
         return forward(slots, ids, want)[0];
+    }
+
+    /** Up to this many rows, projections are our own matrix-vector loops instead of one ND4J gemm. */
+    static final int MATVEC_MAX = 4;
+
+    /**
+     * out[r] = W in[r] (+ bias). For the few rows of a decode step, ND4J's gemm costs more in
+     * call overhead than in arithmetic (a JFR profile of batch-1 decoding was mostly inside its
+     * op dispatch), so each output is a Vector API dot product over the contiguous row of W; a
+     * row's result is then also independent of how many rows share the call.
+     */
+    private static void linear(INDArray out, INDArray in, dev.qwenomni.tensor.ParamStore.Param w, dev.qwenomni.tensor.ParamStore.Param bias, int R) {
+        if (R > MATVEC_MAX) { Linear.forward(out, in, w, bias); return; }
+        int O = (int) w.shape[0], I = (int) w.shape[1];
+        MemorySegment o = seg(out), x = seg(in);
+        for (int r = 0; r < R; r++)
+            for (int j = 0; j < O; j++) {
+                float y = Kernels.dot(w.v, (long) j * I, x, (long) r * I, I);
+                Kernels.set(o, (long) r * O + j, bias == null ? y : y + Kernels.get(bias.v, j));
+            }
     }
 
     /** Runs of at least this many rows use the block (gemm) attention. */
