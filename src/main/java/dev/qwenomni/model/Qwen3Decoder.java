@@ -160,12 +160,22 @@ public final class Qwen3Decoder {
         if (R > MATVEC_MAX) { Linear.forward(out, in, w, bias); return; }
         int O = (int) w.shape[0], I = (int) w.shape[1];
         MemorySegment o = seg(out), x = seg(in);
-        for (int r = 0; r < R; r++)
-            for (int j = 0; j < O; j++) {
-                float y = Kernels.dot(w.v, (long) j * I, x, (long) r * I, I);
-                Kernels.set(o, (long) r * O + j, bias == null ? y : y + Kernels.get(bias.v, j));
-            }
+        // large matrices are split by output rows over the cores (memory-bound: one core cannot
+        // stream the weights fast enough); every output is the same dot product either way
+        int chunks = (long) O * I >= PARALLEL_MIN ? 8 : 1;
+        java.util.stream.IntStream cs = java.util.stream.IntStream.range(0, chunks);
+        (chunks > 1 ? cs.parallel() : cs).forEach(ch -> {
+            int from = (int) ((long) O * ch / chunks), to = (int) ((long) O * (ch + 1) / chunks);
+            for (int r = 0; r < R; r++)
+                for (int j = from; j < to; j++) {
+                    float y = Kernels.dot(w.v, (long) j * I, x, (long) r * I, I);
+                    Kernels.set(o, (long) r * O + j, bias == null ? y : y + Kernels.get(bias.v, j));
+                }
+        });
     }
+
+    /** Multiply-adds from which a decode projection is worth splitting across threads. */
+    static final long PARALLEL_MIN = 1 << 18;
 
     /** Runs of at least this many rows use the block (gemm) attention. */
     static final int BLOCK_MIN = 16;
