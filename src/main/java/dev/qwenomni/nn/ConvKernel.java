@@ -27,16 +27,19 @@ public enum ConvKernel {
     }
 
     /**
-     * Off-heap operand buffers, reused per (role, size) on each thread: building an INDArray from
-     * a float[] (Nd4j.create copies element by element through its indexer) and reading one back
-     * (asFloat) took over a third of a codec training step; a bulk copy into a kept buffer takes
-     * a memcpy.
+     * Off-heap operand buffers, one per role (A, B, C) and thread, grown to the largest product
+     * seen and viewed at each call's shape: building an INDArray from a float[] (Nd4j.create
+     * copies element by element through its indexer) and reading one back (asFloat) took over a
+     * third of a codec training step; a bulk copy into a kept buffer takes a memcpy. One buffer
+     * per role (not per shape) keeps memory bounded when clip lengths vary.
      */
-    private static final ThreadLocal<java.util.Map<Long, INDArray>> BUFFERS = ThreadLocal.withInitial(java.util.HashMap::new);
+    private static final ThreadLocal<INDArray[]> BUFFERS = ThreadLocal.withInitial(() -> new INDArray[3]);
 
     private static INDArray buffer(int role, int rows, int cols) {
-        long key = ((long) role << 48) ^ ((long) rows << 24) ^ cols;
-        return BUFFERS.get().computeIfAbsent(key, k -> Tensors.zeros(rows, cols));
+        INDArray[] b = BUFFERS.get();
+        long n = (long) rows * cols;
+        if (b[role] == null || b[role].length() < n) b[role] = Tensors.zeros(Math.max(n, b[role] == null ? 0 : b[role].length() * 3 / 2));
+        return Tensors.view(b[role], 0, rows, cols);
     }
 
     static INDArray mat(int role, float[] a, int rows, int cols) {
