@@ -68,6 +68,15 @@ public final class Recognizer {
         return f;
     }
 
+    /**
+     * The recogniser with the open corpus LM (held-out sentences excluded), installing
+     * pocketsphinx first when it is missing: what every held-out WER here is scored with.
+     */
+    public static Recognizer openCorpus(Path kjv, Path testList, Path cacheDir, int jobs) throws IOException {
+        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
+        return new Recognizer(corpusLm(kjv, SpeechSentences.testKeys(testList), cacheDir), jobs);
+    }
+
     /** Transcribes each WAV (any rate); returns one hypothesis per file, in order. */
     public List<String> transcribe(List<Path> wavs, Path workDir) throws IOException {
         if (!available())

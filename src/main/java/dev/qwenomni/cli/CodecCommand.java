@@ -176,11 +176,7 @@ public final class CodecCommand implements Runnable {
                             dev.qwenomni.codec.CodecTask.perplexity(usage[l]));
                 }
                 if (wer) {
-                    dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", dev.qwenomni.asr.Recognizer.PACKAGES,
-                            dev.qwenomni.asr.Recognizer::available);
-                    Path lm = dev.qwenomni.asr.Recognizer.corpusLm(kjv, dev.qwenomni.data.SpeechSentences.testKeys(testList),
-                            manifest.toAbsolutePath().getParent().resolve("asr"));
-                    var rec = new dev.qwenomni.asr.Recognizer(lm, jobs);
+                    var rec = dev.qwenomni.asr.Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
                     var orig = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(wavs, dir.resolve("asr-work")));
                     var ours = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(resynth, dir.resolve("asr-work")));
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",

@@ -6,12 +6,10 @@ import dev.qwenomni.audio.MelCepstrum;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.data.SpeechSentences;
 import dev.qwenomni.io.AtomicFiles;
 import dev.qwenomni.model.DecodeAttention;
 import dev.qwenomni.model.SamplingConfig;
 import dev.qwenomni.speech.ManifestEntry;
-import dev.qwenomni.speech.SystemPackages;
 import dev.qwenomni.tts.Synthesizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -92,9 +90,7 @@ final class TtsEvalCommand implements Callable<Integer> {
                 }
             }
         }
-        SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
-        Path lm = Recognizer.corpusLm(kjv, SpeechSentences.testKeys(testList), manifest.toAbsolutePath().getParent().resolve("asr"));
-        Recognizer rec = new Recognizer(lm, jobs);
+        Recognizer rec = Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
         List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work"));
         ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher);
         double rtf = genSeconds / Math.max(audioSeconds, 1e-9);

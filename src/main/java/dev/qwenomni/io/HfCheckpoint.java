@@ -41,6 +41,14 @@ public final class HfCheckpoint {
     }
 
     /** Reads every parameter from the directory's safetensors file(s), by HF name. */
+    /** Loads a checkpoint's weights into model after checking its config.json equals model's config (training resume). */
+    public static void loadMatching(Qwen3Model model, Path dir) throws IOException {
+        Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
+        if (!saved.equals(model.config))
+            throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested " + model.config);
+        loadWeights(model.weights, dir);
+    }
+
     public static void loadWeights(Qwen3Weights w, Path dir) throws IOException {
         Path single = dir.resolve(WEIGHTS), index = dir.resolve(INDEX);
         Map<String, Path> fileOf = new HashMap<>();

@@ -3,7 +3,6 @@ package dev.qwenomni.tts;
 import dev.qwenomni.speech.ManifestEntry;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +21,10 @@ public final class TtsExamples {
     /** The text the model reads for a voice: "voice: symbols" (Orpheus prefixes the voice name the same way). */
     public static String promptText(String voice, String symbols) { return voice + ": " + symbols; }
 
-    public static int[] textIds(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        int[] ids = new int[b.length];
-        for (int i = 0; i < b.length; i++) ids[i] = b[i] & 0xff;
-        return ids;
-    }
+    private static final dev.qwenomni.data.ByteTokenizer BYTES = new dev.qwenomni.data.ByteTokenizer();
+
+    /** Text tokens: the UTF-8 bytes, as the text LM's byte tokenizer encodes them. */
+    public static int[] textIds(String s) { return BYTES.encode(s); }
 
     public static List<Example> build(List<ManifestEntry> entries, Map<String, int[][]> codes, TextFrontEnd frontEnd,
                                       SpeechTokens tokens, Path phonemeCache) throws IOException {

@@ -2,7 +2,6 @@ package dev.qwenomni.tts;
 
 import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.io.HfCheckpoint;
-import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.tensor.Kernels;
 import dev.qwenomni.tensor.ParamStore;
@@ -172,12 +171,7 @@ public final class TtsTask implements TrainTask {
     }
 
     @Override
-    public void loadModel(Path dir) throws IOException {
-        Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
-        if (!saved.equals(model.config))
-            throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested " + model.config);
-        HfCheckpoint.loadWeights(model.weights, dir);
-    }
+    public void loadModel(Path dir) throws IOException { HfCheckpoint.loadMatching(model, dir); }
 
     @Override public long dataEpoch() { return epoch; }
     @Override public int dataIndex() { return index; }
