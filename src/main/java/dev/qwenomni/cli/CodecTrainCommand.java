@@ -42,6 +42,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-clips", defaultValue = "16") int evalClips;
     @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
     @Option(names = "--reseed-every", defaultValue = "50", description = "re-seed unused codes every N steps (0 = never)") int reseedEvery;
+    @Option(names = "--freeze-codes", description = "train the decoder only: the encoder and quantizers (so every clip's codes) stay as they are; "
+            + "a run folder that froze them once must keep this flag") boolean freezeCodes;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -53,6 +55,12 @@ public final class CodecTrainCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(manifest))
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
         List<ManifestEntry> entries = ManifestEntry.read(manifest);
+        // the decoder-only phase is recorded in the run folder, so a resume cannot silently unfreeze
+        Path frozenMarker = out.resolve("FROZEN_CODES");
+        if (java.nio.file.Files.exists(frozenMarker) && !freezeCodes)
+            throw new IllegalArgumentException(out + " trains the decoder only since step " + java.nio.file.Files.readString(frozenMarker).strip()
+                    + " (" + frozenMarker + "); resume it with --freeze-codes");
+        if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed);
         // DAC's recipe: AdamW, betas (0.8, 0.99)
         TrainConfig tc = new TrainConfig(steps, batch, segment, accum, lr, warmup, 0.1, 0.01, 0.8, 0.99, 1e-8, clip,
@@ -70,6 +78,12 @@ public final class CodecTrainCommand implements Callable<Integer> {
         });
         log.info("codec: {} parameters, latent {} x {} codes at strides {}, {} training clips", codec.params.count(), cfg.latentDim(),
                 cfg.codebookSize(), java.util.Arrays.toString(cfg.vqStrides()), entries.stream().filter(e -> e.split().equals("train")).count());
+        if (freezeCodes && !java.nio.file.Files.exists(frozenMarker)) {
+            int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(p -> p.getFileName().toString().replace("step-", ""))
+                    .map(Integer::parseInt).orElse(0);
+            dev.qwenomni.io.AtomicFiles.write(frozenMarker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            log.info("codes frozen from step {}: training the decoder only", from);
+        }
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();

@@ -72,7 +72,7 @@ public final class TtsCommand implements Runnable {
             if (!Files.isRegularFile(manifest))
                 throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
             SnacCodec codec = CodecCheckpoint.load(codecDir);
-            String sha = CodeCache.sha256(codecDir.resolve("model.safetensors"));
+            String sha = CodecCheckpoint.codesSha256(codec);
             List<ManifestEntry> entries = ManifestEntry.read(manifest).stream()
                     .filter(e -> e.split().equals("train") || e.split().equals("val"))
                     .filter(e -> voices == null || voices.contains(e.speaker())).toList();

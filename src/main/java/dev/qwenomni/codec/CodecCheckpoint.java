@@ -71,6 +71,26 @@ public final class CodecCheckpoint {
         SafeTensors.writeF32(dir.resolve("model.safetensors"), t, Map.of("format", "pt"));
     }
 
+    /**
+     * SHA-256 (hex) of the weights that decide which codes audio gets: the config plus every
+     * encoder and quantizer tensor (name, shape, values). A TTS model is tied to this, not to the
+     * whole file, so the decoder can go on training (with the codes frozen) under a trained TTS model.
+     */
+    public static String codesSha256(SnacCodec codec) {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            d.update(configJson(codec.config).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (Param p : codec.params.params()) {
+                if (!SnacCodec.definesCodes(p.name)) continue;
+                d.update((p.name + p.shapeString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                d.update(p.v.asSlice(0, p.size * Float.BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The config as SNAC's config.json keys. */
     public static ObjectNode configJson(SnacConfig c) {
         ObjectNode n = new ObjectMapper().createObjectNode();

@@ -100,8 +100,9 @@ public final class CodecTask implements TrainTask {
         return m;
     }
 
-    /** Re-seeds the codes no training segment has used since the last call; returns how many. */
+    /** Re-seeds the codes no training segment has used since the last call; returns how many (none while the codes are frozen). */
     public int reseedDeadCodes() {
+        if (codec.codesFrozen()) return 0;
         int n = 0;
         SplittableRandom r = new SplittableRandom(seed ^ epoch ^ ((long) index << 20));
         for (int l = 0; l < usage.length; l++) {

@@ -7,6 +7,7 @@ import dev.qwenomni.codec.Layers.Tanh;
 import dev.qwenomni.codec.Layers.WNConv1d;
 import dev.qwenomni.codec.Layers.WNConvTranspose1d;
 import dev.qwenomni.tensor.ParamStore;
+import dev.qwenomni.tensor.ParamStore.Param;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class SnacCodec {
     public final Sequential encoder, decoder;
     public final List<VectorQuantizer> quantizers = new ArrayList<>();
     private final List<NoiseBlock> noiseBlocks = new ArrayList<>();
+    private boolean codesFrozen;
 
     public SnacCodec(SnacConfig c) {
         this.config = c;
@@ -229,6 +231,7 @@ public final class SnacCodec {
      */
     public void trainBackward(float[] dAudio, float wCommit, float wCodebook) {
         float[] dzq = decoder.backward(dAudio);
+        if (codesFrozen) return;
         float[] dRes = new float[dzq.length];
         for (int i = quantizers.size() - 1; i >= 0; i--) {
             float[] dOut = new float[dzq.length];
@@ -237,6 +240,24 @@ public final class SnacCodec {
             for (int j = 0; j < dRes.length; j++) dRes[j] += dIn[j];
         }
         encoder.backward(dRes);
+    }
+
+    /**
+     * Freezes what decides the codes (the encoder and the quantizers: in_proj, codebook, out_proj),
+     * so that training goes on in the decoder alone. Codes of any audio then stay the same, and a
+     * TTS model trained on them stays valid while the decoder improves; backward stops at the
+     * decoder's input.
+     */
+    public void freezeCodes() {
+        codesFrozen = true;
+        for (Param p : params.params()) if (definesCodes(p.name)) p.frozen = true;
+    }
+
+    public boolean codesFrozen() { return codesFrozen; }
+
+    /** Whether a parameter belongs to the encoder or the quantizers (see {@link #freezeCodes()}). */
+    public static boolean definesCodes(String name) {
+        return name.startsWith("encoder.") || name.startsWith("quantizer.");
     }
 
     /** Backward of the last decode: adds gradients of the decoder, out_proj and codebooks. */

@@ -24,6 +24,8 @@ public final class ParamStore {
         public final long size;
         /** Weight decay applies (matrices and embeddings; not norms, biases, scalars). */
         public final boolean decay;
+        /** Left out of optimizer updates (e.g. the codec's encoder and codebooks while only its decoder trains). */
+        public boolean frozen;
         public INDArray value;
         public INDArray grad;
         public MemorySegment v;

@@ -10,7 +10,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * AdamW with decoupled weight decay over the flat buffers: decay only for parameters marked
  * for it (matrices and embeddings), none for norms and biases. The clip factor is folded into
- * the update, so clipping costs no extra pass.
+ * the update, so clipping costs no extra pass. Frozen parameters are not touched at all (not even
+ * decayed), so their values stay bit-identical.
  */
 public final class AdamW {
     public final float beta1, beta2, eps, weightDecay;
@@ -27,6 +28,6 @@ public final class AdamW {
         MemorySegment p = Tensors.seg(store.values()), g = Tensors.seg(store.grads()),
                 m = Tensors.seg(store.adamM()), v = Tensors.seg(store.adamV());
         for (Param prm : store.params())
-            Kernels.adamw(p, g, m, v, prm.offset, prm.size, lr, beta1, beta2, eps, prm.decay ? weightDecay : 0f, step, gradScale);
+            if (!prm.frozen) Kernels.adamw(p, g, m, v, prm.offset, prm.size, lr, beta1, beta2, eps, prm.decay ? weightDecay : 0f, step, gradScale);
     }
 }

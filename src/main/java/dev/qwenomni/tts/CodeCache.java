@@ -13,15 +13,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Codec codes of speech clips, computed once per codec: one JSON file per codec (named by the
- * SHA-256 of its weights) mapping clip id to its code levels. Saved atomically every few hundred
+ * hash of its encoder and quantizers, {@link dev.qwenomni.codec.CodecCheckpoint#codesSha256}) mapping clip id to its code levels. Saved atomically every few hundred
  * clips, so an interrupted build keeps what it encoded.
  */
 public final class CodeCache {
@@ -30,8 +28,8 @@ public final class CodeCache {
     private final Path file;
     private final Map<String, int[][]> codes;
 
-    public CodeCache(Path dir, String codecSha256) throws IOException {
-        this.file = dir.resolve("codes-" + codecSha256.substring(0, 16) + ".json");
+    public CodeCache(Path dir, String codesSha256) throws IOException {
+        this.file = dir.resolve("codes-" + codesSha256.substring(0, 16) + ".json");
         Map<String, int[][]> m = new LinkedHashMap<>();
         if (Files.isRegularFile(file)) {
             try {
@@ -42,18 +40,6 @@ public final class CodeCache {
             }
         }
         codes = m;
-    }
-
-    /** SHA-256 of a codec checkpoint's weights file, hex. */
-    public static String sha256(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] b = new byte[1 << 16];
-            for (int n; (n = in.read(b)) > 0; ) d.update(b, 0, n);
-            return HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Codes of every entry, encoding the ones not cached yet. */

@@ -47,14 +47,18 @@ public final class Synthesizer {
             throw new IllegalArgumentException("the LM's vocabulary of " + lm.config.vocabSize() + " is smaller than the layout's " + tokens.vocabSize());
     }
 
-    /** Loads an LM checkpoint with its tts.json and the codec it was trained with (checked by hash). */
+    /**
+     * Loads an LM checkpoint with its tts.json and a codec whose codes are the ones it was trained
+     * on (checked by the hash of the encoder and quantizers; the decoder may have trained on since).
+     */
     public static Synthesizer load(Path ttsDir, Path codecDir, DecodeAttention.Kind attention, Path phonemeCache) throws IOException {
         TtsConfig cfg = TtsConfig.read(ttsDir);
-        String sha = CodeCache.sha256(codecDir.resolve("model.safetensors"));
-        if (!sha.equals(cfg.codecSha256()))
-            throw new IOException(codecDir + ": this codec (sha256 " + sha.substring(0, 12) + ") is not the one " + ttsDir
-                    + " was trained on (" + cfg.codecSha256().substring(0, 12) + ")");
-        return new Synthesizer(HfCheckpoint.load(ttsDir, AttentionKind.MATERIALIZED), cfg, CodecCheckpoint.load(codecDir), attention, phonemeCache);
+        SnacCodec codec = CodecCheckpoint.load(codecDir);
+        String sha = CodecCheckpoint.codesSha256(codec);
+        if (!sha.equals(cfg.codesSha256()))
+            throw new IOException(codecDir + ": this codec's codes (sha256 " + sha.substring(0, 12) + ") are not the ones " + ttsDir
+                    + " was trained on (" + cfg.codesSha256().substring(0, 12) + ")");
+        return new Synthesizer(HfCheckpoint.load(ttsDir, AttentionKind.MATERIALIZED), cfg, codec, attention, phonemeCache);
     }
 
     public int sampleRate() { return codec.config.samplingRate(); }

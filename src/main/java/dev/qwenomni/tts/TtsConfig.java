@@ -12,11 +12,11 @@ import java.nio.file.Path;
 
 /**
  * What a TTS checkpoint needs besides the LM weights, saved as tts.json beside config.json: the
- * text front-end, the codebook size of the layout, the codec it was trained on (by the SHA-256 of
- * its weights, so a mismatched codec is refused), the default voice, and the speaking rate used
+ * text front-end, the codebook size of the layout, the codes it was trained on (the SHA-256 of the
+ * codec's encoder and quantizers, so a codec with other codes is refused), the default voice, and the speaking rate used
  * to cap generation length.
  */
-public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codecSha256, String defaultVoice,
+public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice,
                         double maxSecondsPerSymbol, double frameRate) {
     public static final String FILE = "tts.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +30,7 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codecSha
         ObjectNode n = JSON.createObjectNode();
         n.put("front_end", frontEnd.id());
         n.put("codebook_size", codebookSize);
-        n.put("codec_sha256", codecSha256);
+        n.put("codec_codes_sha256", codesSha256);
         n.put("default_voice", defaultVoice);
         n.put("max_seconds_per_symbol", maxSecondsPerSymbol);
         n.put("frame_rate", frameRate);
@@ -48,7 +48,7 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codecSha
         JsonNode n = JSON.readTree(f.toFile());
         try {
             return new TtsConfig(TextFrontEnd.parse(need(n, "front_end").asText()), need(n, "codebook_size").asInt(),
-                    need(n, "codec_sha256").asText(), need(n, "default_voice").asText(), need(n, "max_seconds_per_symbol").asDouble(),
+                    need(n, "codec_codes_sha256").asText(), need(n, "default_voice").asText(), need(n, "max_seconds_per_symbol").asDouble(),
                     need(n, "frame_rate").asDouble());
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);

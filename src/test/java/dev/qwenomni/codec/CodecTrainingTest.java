@@ -37,7 +37,12 @@ class CodecTrainingTest {
     }
 
     private SnacCodec train(Path manifest, Path out, int stopAfter) throws IOException {
+        return train(manifest, out, stopAfter, false);
+    }
+
+    private SnacCodec train(Path manifest, Path out, int stopAfter, boolean freezeCodes) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
         TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
         // re-seed unused codes every 3 steps, as codec train does every 50: part of what must resume exactly
@@ -87,5 +92,29 @@ class CodecTrainingTest {
         // the saved checkpoint is a codec directory the codec commands load
         SnacCodec loaded = CodecCheckpoint.load(dir.resolve("a/checkpoints/step-000006"));
         assertArrayEquals(pa, loaded.params.values().data().asFloat());
+    }
+
+    @Test
+    void frozenCodesKeepEncoderAndQuantizersAndTheirHashWhileTheDecoderTrains() throws IOException {
+        Path m = manifest();
+        train(m, dir.resolve("c"), 3);
+        SnacCodec before = CodecCheckpoint.load(dir.resolve("c/checkpoints/step-000003"));
+        SnacCodec after = train(m, dir.resolve("c"), Integer.MAX_VALUE, true);
+        assertEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
+        int moved = 0;
+        for (var p : before.params.params()) {
+            float[] a = Layers.read(p), b = Layers.read(after.params.get(p.name));
+            if (SnacCodec.definesCodes(p.name)) assertArrayEquals(a, b, p.name + " is frozen");
+            else if (!java.util.Arrays.equals(a, b)) moved++;
+        }
+        assertTrue(moved > 10, "decoder tensors updated: " + moved);
+        // the same audio gets the same codes from both
+        before.setNoise(NoiseSource.OFF);
+        after.setNoise(NoiseSource.OFF);
+        float[] x = before.preprocess(Wav.read(dir.resolve("clip0.wav")).samples());
+        assertArrayEquals(before.encode(x), after.encode(x));
+        // and the hash does notice a change in what decides the codes
+        dev.qwenomni.tensor.Kernels.set(after.params.get("quantizer.quantizers.0.codebook.weight").v, 0, 9f);
+        assertNotEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
     }
 }
