@@ -5,6 +5,7 @@ import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.speech.DatasetBuilder;
 import dev.qwenomni.speech.ManifestEntry;
 import dev.qwenomni.train.TrainConfig;
 import dev.qwenomni.train.Trainer;
@@ -42,10 +43,14 @@ public final class TtsCommand implements Runnable {
 
         @Option(names = "--out", defaultValue = "runs/tts", description = "run folder (default ${DEFAULT-VALUE})") Path out;
         @Option(names = "--codec", defaultValue = "checkpoints/codec", description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codecDir;
-        @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl") Path manifest;
+        @Option(names = "--manifest", defaultValue = "data/cache/speech-rms/manifest.jsonl",
+                description = "speech data (default ${DEFAULT-VALUE}); built from the corpus with the --voices teachers when missing") Path manifest;
+        @Option(names = "--data-hours", defaultValue = "3.0", description = "hours of training speech when the data must be built (default ${DEFAULT-VALUE})")
+        double dataHours;
         @Option(names = "--cache", defaultValue = "data/cache", description = "codes and phoneme caches (default ${DEFAULT-VALUE})") Path cache;
         @Option(names = "--front-end", defaultValue = "phonemes", description = "graphemes or phonemes (default ${DEFAULT-VALUE})") String frontEnd;
-        @Option(names = "--voices", split = ",", description = "train on these voices only (default: all in the manifest)") List<String> voices;
+        @Option(names = "--voices", split = ",", defaultValue = "flite:rms",
+                description = "train on these teacher voices only (default ${DEFAULT-VALUE}; 'all' = every voice in the manifest)") List<String> voices;
         @Option(names = "--default-voice", defaultValue = "flite:rms", description = "voice speak uses when none is given") String defaultVoice;
         @Option(names = "--text-loss", description = "also train on predicting the text tokens") boolean textLoss;
         @Option(names = "--steps", defaultValue = "3000") int steps;
@@ -69,14 +74,20 @@ public final class TtsCommand implements Runnable {
         public Integer call() throws Exception {
             if (!Files.isRegularFile(codecDir.resolve("model.safetensors")))
                 throw new IllegalArgumentException(codecDir + ": no codec checkpoint (train one with omni codec train)");
-            if (!Files.isRegularFile(manifest))
-                throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+            boolean allVoices = voices.equals(List.of("all"));
+            if (!Files.isRegularFile(manifest)) {
+                if (allVoices) throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+                // the default job builds its own data: the teacher voices render the corpus (minutes)
+                log.info("{} not found: building {} h of speech with {} into {}", manifest, dataHours, voices, manifest.getParent());
+                new DatasetBuilder(new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), Path.of("data/speech/test_sentences.txt"),
+                        manifest.getParent(), voices, dataHours, 60, 2, !noProgress)).build();
+            }
             SnacCodec codec = CodecCheckpoint.load(codecDir);
             String sha = CodecCheckpoint.codesSha256(codec);
             List<ManifestEntry> entries = ManifestEntry.read(manifest).stream()
                     .filter(e -> e.split().equals("train") || e.split().equals("val"))
-                    .filter(e -> voices == null || voices.contains(e.speaker())).toList();
-            if (entries.isEmpty()) throw new IllegalArgumentException(manifest + ": no train/val clips" + (voices == null ? "" : " for voices " + voices));
+                    .filter(e -> allVoices || voices.contains(e.speaker())).toList();
+            if (entries.isEmpty()) throw new IllegalArgumentException(manifest + ": no train/val clips" + (allVoices ? "" : " for voices " + voices));
             Map<String, int[][]> codes = new CodeCache(cache.resolve("codes"), sha).codes(codec, manifest, entries);
             TextFrontEnd fe = TextFrontEnd.parse(frontEnd);
             int[] strides = codec.config.vqStrides();
