@@ -6,6 +6,7 @@ import dev.qwenomni.audio.MelCepstrum;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
+import dev.qwenomni.codec.NoiseSource;
 import dev.qwenomni.io.AtomicFiles;
 import dev.qwenomni.model.DecodeAttention;
 import dev.qwenomni.model.SamplingConfig;
@@ -90,26 +91,42 @@ final class TtsEvalCommand implements Callable<Integer> {
                 }
             }
         }
+        // the teacher's audio through our codec: the ceiling the codec sets on our speech
+        List<Path> resynth = new ArrayList<>();
+        double mcdResynth = 0;
+        s.codec.setNoise(NoiseSource.OFF);
+        for (int i = 0; i < teacher.size(); i++) {
+            Wav.Audio ref = Wav.read(teacher.get(i));
+            float[] x = Resampler.resample(ref.samples(), ref.sampleRate(), rate);
+            float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x))), x.length);
+            Path p = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_codec.wav", i));
+            Wav.write(p, y, rate);
+            resynth.add(p);
+            mcdResynth += mc.mcd(x, y) / teacher.size();
+        }
         Recognizer rec = Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
-        List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work"));
-        ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher);
+        List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work")),
+                hypResynth = rec.transcribe(resynth, out.resolve("asr-work"));
+        ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher),
+                wResynth = ErrorRate.score(texts, hypResynth);
         double rtf = genSeconds / Math.max(audioSeconds, 1e-9);
         StringBuilder md = new StringBuilder();
         md.append("# TTS evaluation\n\n");
         md.append(String.format(Locale.ROOT, "Model `%s`, codec `%s`, voice `%s`, %d held-out test sentences (never trained on), "
                 + "sampling temperature %.2f, top-p %.2f, repetition penalty %.2f, seed %d.%n%n", model, codec, v, texts.size(),
                 temperature, topP, repetitionPenalty, seed));
-        md.append("| metric | ours | teacher |\n|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, open corpus LM) | %.1f%% | %.1f%% |%n", 100 * wOurs.wer(), 100 * wTeacher.wer()));
-        md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer()));
-        md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 |%n", mcd));
-        md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 |%n", lengthRatio));
-        md.append(String.format(Locale.ROOT, "| real-time factor (generate + decode, batch %d) | %.2f | |%n", batch, rtf));
-        md.append(String.format(Locale.ROOT, "| sentences that hit the length cap | %d | |%n%n", unfinished));
+        md.append("| metric | ours (text -> LM -> codec) | teacher | teacher through our codec |\n|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, open corpus LM) | %.1f%% | %.1f%% | %.1f%% |%n",
+                100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
+        md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer(), 100 * wResynth.cer()));
+        md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 | %.2f |%n", mcd, mcdResynth));
+        md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 | 1 |%n", lengthRatio));
+        md.append(String.format(Locale.ROOT, "| real-time factor (generate + decode, batch %d) | %.2f | | |%n", batch, rtf));
+        md.append(String.format(Locale.ROOT, "| sentences that hit the length cap | %d | | |%n%n", unfinished));
         md.append("## Examples\n\n");
         for (int i = 0; i < Math.min(examples, texts.size()); i++) {
-            md.append(String.format(Locale.ROOT, "%d. \"%s\"  %n   ours: [wav](wav/%03d_ours.wav), heard as \"%s\"  %n   teacher: [wav](wav/%03d_teacher.wav), heard as \"%s\"  %n   ![spectrograms: teacher above, ours below](%03d.png)%n%n",
-                    i + 1, texts.get(i), i, hypOurs.get(i), i, hypTeacher.get(i), i));
+            md.append(String.format(Locale.ROOT, "%d. \"%s\"  %n   ours: [wav](wav/%03d_ours.wav), heard as \"%s\"  %n   teacher: [wav](wav/%03d_teacher.wav), heard as \"%s\"; through our codec: [wav](wav/%03d_codec.wav)  %n   ![spectrograms: teacher above, ours below](%03d.png)%n%n",
+                    i + 1, texts.get(i), i, hypOurs.get(i), i, hypTeacher.get(i), i, i));
         }
         AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
         System.out.print(md);
