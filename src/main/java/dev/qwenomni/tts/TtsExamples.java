@@ -26,6 +26,19 @@ public final class TtsExamples {
     /** Text tokens: the UTF-8 bytes, as the text LM's byte tokenizer encodes them. */
     public static int[] textIds(String s) { return BYTES.encode(s); }
 
+    /** Each example's audio under the next example's prompt (the last takes the first's): text that does not match. */
+    public static List<Example> withNeighbourText(List<Example> xs) {
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            Example e = xs.get(i), o = xs.get((i + 1) % xs.size());
+            int audio = e.tokens().length - e.promptLength();
+            int[] t = java.util.Arrays.copyOf(o.tokens(), o.promptLength() + audio);
+            System.arraycopy(e.tokens(), e.promptLength(), t, o.promptLength(), audio);
+            out.add(new Example(e.id(), e.voice(), e.split(), t, o.promptLength(), o.symbols(), e.seconds()));
+        }
+        return out;
+    }
+
     public static List<Example> build(List<ManifestEntry> entries, Map<String, int[][]> codes, TextFrontEnd frontEnd,
                                       SpeechTokens tokens, Path phonemeCache) throws IOException {
         List<String> texts = entries.stream().map(ManifestEntry::text).toList();

@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  */
 public final class TtsTask implements TrainTask {
     private final Qwen3Model model;
-    private final List<Example> train, val;
+    private final List<Example> train, val, valOtherText;
     private final SpeechTokens tokens;
     private final TtsConfig config;
     private final int B, T, evalBatches;
@@ -44,6 +44,7 @@ public final class TtsTask implements TrainTask {
         this.tokens = config.tokens();
         this.train = fitting(train, T);
         this.val = fitting(val, T);
+        this.valOtherText = fitting(TtsExamples.withNeighbourText(this.val), T);
         if (this.train.isEmpty() || this.val.isEmpty()) throw new IllegalArgumentException("no train or val example fits in " + T + " tokens");
         this.B = B;
         this.T = T;
@@ -116,8 +117,21 @@ public final class TtsTask implements TrainTask {
         return train.get(order[index++]);
     }
 
+    /**
+     * Validation metrics, plus how much the model reads: the audio loss again with every clip's
+     * prompt swapped for its neighbour's (val_loss_other_text) and the difference (val_text_use,
+     * nats per audio token; near 0 for a model that writes plausible audio whatever the text).
+     */
     @Override
     public Map<String, Double> evaluate() {
+        Map<String, Double> m = score(val);
+        double other = score(valOtherText).get("val_loss");
+        m.put("val_loss_other_text", other);
+        m.put("val_text_use", other - m.get("val_loss"));
+        return m;
+    }
+
+    private Map<String, Double> score(List<Example> val) {
         int[] cursor = {0};
         Example[] carry = new Example[1];
         double audioLoss = 0, textLossSum = 0;

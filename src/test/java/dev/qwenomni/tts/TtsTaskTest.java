@@ -85,4 +85,35 @@ class TtsTaskTest {
         // the data position advances by whole examples: two rows of 128 hold several examples each
         assertTrue(task.dataIndex() > 0 || task.dataEpoch() > 0);
     }
+
+    @Test
+    void textUseIsNearZeroFreshAndGrowsWhenTheAudioFollowsTheText() {
+        // the audio of "v: word k" is code k everywhere: only a model that reads can predict it
+        Random r = new Random(2);
+        List<TtsExamples.Example> train = new ArrayList<>(), val = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            int k = i % 8;
+            int[] text = TtsExamples.textIds("v: word " + k);
+            int frames = 2 + r.nextInt(3);
+            int[][] codes = {new int[frames], new int[2 * frames], new int[4 * frames]};
+            for (int[] c : codes) java.util.Arrays.fill(c, k);
+            int[] seq = TOK.sequence(text, TOK.audio().toTokens(codes));
+            (i < 56 ? train : val).add(new TtsExamples.Example("e" + i, "v", i < 56 ? "train" : "val", seq, TOK.prompt(text).length, 6, 1.0));
+        }
+        TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
+        Qwen3Model m = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 2, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
+        m.weights.initialize(4);
+        TtsTask task = new TtsTask(m, cfg, train, val, 2, 128, 4, false, 3);
+        double fresh = task.evaluate().get("val_text_use");
+        assertEquals(0, fresh, 0.05, "a fresh model ignores the text");
+        dev.qwenomni.train.AdamW adam = new dev.qwenomni.train.AdamW(0.9f, 0.95f, 1e-8f, 0f);
+        for (int i = 1; i <= 150; i++) {
+            m.params().zeroGrads();
+            task.step(1f);
+            adam.step(m.params(), 3e-3f, i, 1f);
+        }
+        Map<String, Double> e = task.evaluate();
+        // the first codes of a clip need the text; the rest can be copied from the audio so far
+        assertTrue(e.get("val_text_use") > 0.1, "own text " + e.get("val_loss") + ", neighbour's " + e.get("val_loss_other_text"));
+    }
 }
