@@ -79,8 +79,8 @@ public final class TtsCommand implements Runnable {
                 if (allVoices) throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
                 // the default job builds its own data: the teacher voices render the corpus (minutes)
                 log.info("{} not found: building {} h of speech with {} into {}", manifest, dataHours, voices, manifest.getParent());
-                new DatasetBuilder(new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), Path.of("data/speech/test_sentences.txt"),
-                        manifest.getParent(), voices, dataHours, 60, 2, !noProgress)).build();
+                manifest = new DatasetBuilder(new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), Path.of("data/speech/test_sentences.txt"),
+                        manifest.toAbsolutePath().getParent(), voices, dataHours, 60, 2, !noProgress)).build().manifest();
             }
             SnacCodec codec = CodecCheckpoint.load(codecDir);
             String sha = CodecCheckpoint.codesSha256(codec);
