@@ -79,8 +79,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
         log.info("codec: {} parameters, latent {} x {} codes at strides {}, {} training clips", codec.params.count(), cfg.latentDim(),
                 cfg.codebookSize(), java.util.Arrays.toString(cfg.vqStrides()), entries.stream().filter(e -> e.split().equals("train")).count());
         if (freezeCodes && !java.nio.file.Files.exists(frozenMarker)) {
-            int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(p -> p.getFileName().toString().replace("step-", ""))
-                    .map(Integer::parseInt).orElse(0);
+            int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
             dev.qwenomni.io.AtomicFiles.write(frozenMarker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             log.info("codes frozen from step {}: training the decoder only", from);
         }

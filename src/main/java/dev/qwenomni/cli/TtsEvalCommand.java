@@ -61,10 +61,11 @@ final class TtsEvalCommand implements Callable<Integer> {
         Files.createDirectories(out.resolve("wav"));
         SamplingConfig sampling = new SamplingConfig(temperature, 0, topP, repetitionPenalty, 0, seed);
         int rate = s.sampleRate();
-        List<Path> ours = new ArrayList<>(), teacher = new ArrayList<>();
+        // resynth: the teacher's audio through our codec, the ceiling the codec sets on our speech
+        List<Path> ours = new ArrayList<>(), teacher = new ArrayList<>(), resynth = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         MelCepstrum mc = new MelCepstrum(rate);
-        double mcd = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
+        double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
         int unfinished = 0;
         for (int from = 0; from < test.size(); from += batch) {
             List<ManifestEntry> part = test.subList(from, Math.min(test.size(), from + batch));
@@ -85,24 +86,17 @@ final class TtsEvalCommand implements Callable<Integer> {
                 lengthRatio += (r.audio().length / (double) Math.max(1, x.length)) / test.size();
                 mcd += (r.audio().length == 0 ? Double.NaN : mc.mcd(x, r.audio())) / test.size();
                 if (!r.stopped()) unfinished++;
+                s.codec.setNoise(NoiseSource.OFF); // synthesize seeds the noise per text again
+                float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x))), x.length);
+                Path pc = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_codec.wav", from + i));
+                Wav.write(pc, y, rate);
+                resynth.add(pc);
+                mcdResynth += mc.mcd(x, y) / test.size();
                 if (from + i < examples) {
                     Wav.write(out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_teacher.wav", from + i)), x, rate);
                     SpectrogramImage.write(out.resolve(String.format(Locale.ROOT, "%03d.png", from + i)), rate, x, r.audio());
                 }
             }
-        }
-        // the teacher's audio through our codec: the ceiling the codec sets on our speech
-        List<Path> resynth = new ArrayList<>();
-        double mcdResynth = 0;
-        s.codec.setNoise(NoiseSource.OFF);
-        for (int i = 0; i < teacher.size(); i++) {
-            Wav.Audio ref = Wav.read(teacher.get(i));
-            float[] x = Resampler.resample(ref.samples(), ref.sampleRate(), rate);
-            float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x))), x.length);
-            Path p = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_codec.wav", i));
-            Wav.write(p, y, rate);
-            resynth.add(p);
-            mcdResynth += mc.mcd(x, y) / teacher.size();
         }
         Recognizer rec = Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
         List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work")),

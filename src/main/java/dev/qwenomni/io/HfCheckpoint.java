@@ -40,7 +40,6 @@ public final class HfCheckpoint {
         return model;
     }
 
-    /** Reads every parameter from the directory's safetensors file(s), by HF name. */
     /** Loads a checkpoint's weights into model after checking its config.json equals model's config (training resume). */
     public static void loadMatching(Qwen3Model model, Path dir) throws IOException {
         Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
@@ -49,6 +48,7 @@ public final class HfCheckpoint {
         loadWeights(model.weights, dir);
     }
 
+    /** Reads every parameter from the directory's safetensors file(s), by HF name. */
     public static void loadWeights(Qwen3Weights w, Path dir) throws IOException {
         Path single = dir.resolve(WEIGHTS), index = dir.resolve(INDEX);
         Map<String, Path> fileOf = new HashMap<>();

@@ -29,8 +29,17 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
+    private static final String PREFIX = "step-";
+
+    /** The step a checkpoint directory (as {@link #save} names it) was taken at. */
+    public static int step(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(PREFIX)) throw new IllegalArgumentException(dir + " is not a checkpoint directory (step-NNNNNN)");
+        return Integer.parseInt(name.substring(PREFIX.length()));
+    }
+
     public static Path save(Path root, TrainTask task, TrainingState state, TrainConfig cfg, int keep) throws IOException {
-        String name = String.format("step-%06d", state.step());
+        String name = String.format(PREFIX + "%06d", state.step());
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
         task.saveModel(dir);
@@ -74,7 +83,7 @@ public final class Checkpoints {
     private static void prune(Path root, int keep, String current) throws IOException {
         if (keep <= 0) return;
         try (Stream<Path> s = Files.list(root)) {
-            var old = s.filter(p -> p.getFileName().toString().startsWith("step-") && Files.isDirectory(p))
+            var old = s.filter(p -> p.getFileName().toString().startsWith(PREFIX) && Files.isDirectory(p))
                     .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
                     .skip(keep).toList();
             for (Path p : old) {

@@ -131,15 +131,15 @@ public final class TtsTask implements TrainTask {
         return m;
     }
 
-    private Map<String, Double> score(List<Example> val) {
+    private Map<String, Double> score(List<Example> set) {
         int[] cursor = {0};
         Example[] carry = new Example[1];
         double audioLoss = 0, textLossSum = 0;
         long audioN = 0, audioHit = 0, textN = 0, textHit = 0;
         long[] levelN = new long[3], levelHit = new long[3];
         int V = model.config.vocabSize();
-        for (int i = 0; i < evalBatches && (cursor[0] < val.size() || carry[0] != null); i++) {
-            pack(() -> cursor[0] < val.size() ? val.get(cursor[0]++) : null, carry);
+        for (int i = 0; i < evalBatches && (cursor[0] < set.size() || carry[0] != null); i++) {
+            pack(() -> cursor[0] < set.size() ? set.get(cursor[0]++) : null, carry);
             // every position is scored here, text included, from the logits
             int[] all = ids.clone();
             int[] tg = new int[B * T];
