@@ -6,17 +6,34 @@ import org.apache.commons.math3.transform.FastFourierTransformer;
 import org.apache.commons.math3.transform.TransformType;
 
 /**
- * Mel-cepstra (log mel filterbank energies, then a DCT-II) per frame, and mel-cepstral distortion
- * between two renderings of the same sentence, aligned by dynamic time warping.
+ * Mel-cepstra (log mel filterbank amplitudes, then a DCT-II) per frame, and mel-cepstral
+ * distortion between two renderings of the same sentence, aligned by dynamic time warping.
+ * <p>
+ * The MCD constant (10 / ln 10) sqrt(2 sum d^2) is defined for cepstra of the log amplitude
+ * spectrum with the cepstrum's own scale, c_n = (1/pi) integral_0^pi ln|X(w)| cos(n w) dw; here
+ * that integral runs over the mel-warped axis (M bands: c_n = (1/M) sum_m L_m cos(pi n (m+1/2)/M)),
+ * the same idea as SPTK's all-pass warped mel-cepstrum, so values land on the usual dB scale. The MCD filterbank stops
+ * at 8 kHz: our teacher voices render at 16 kHz, so above 8 kHz the reference holds nothing and
+ * any output's faint noise there would dominate the distance (log of near-zero) while saying
+ * nothing about the speech.
  */
 public final class MelCepstrum {
     private final int rate, nfft, hop, nMels, nCeps;
     private final double[][] filters;
     private final double[] window;
 
-    public MelCepstrum(int rate) { this(rate, 1024, rate / 200, 40, 13); }
+    /** The band MCD measures: the speech band of the teacher data. */
+    public static final double MCD_MAX_HZ = 8000;
+    /** Dynamic range kept below the loudest band, in dB of power. */
+    static final double FLOOR_DB = 60;
 
-    public MelCepstrum(int rate, int nfft, int hop, int nMels, int nCeps) {
+    /** For MCD: 40 mel bands up to 8 kHz (or Nyquist), cepstra c1..c24, 5 ms hop. */
+    public MelCepstrum(int rate) { this(rate, 1024, rate / 200, 40, 24, Math.min(MCD_MAX_HZ, rate / 2.0)); }
+
+    /** Mel bands up to Nyquist. */
+    public MelCepstrum(int rate, int nfft, int hop, int nMels, int nCeps) { this(rate, nfft, hop, nMels, nCeps, rate / 2.0); }
+
+    public MelCepstrum(int rate, int nfft, int hop, int nMels, int nCeps, double maxHz) {
         this.rate = rate;
         this.nfft = nfft;
         this.hop = hop;
@@ -24,13 +41,17 @@ public final class MelCepstrum {
         this.nCeps = nCeps;
         window = new double[nfft];
         for (int i = 0; i < nfft; i++) window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / nfft);
-        filters = melFilters(rate, nfft, nMels);
+        filters = melFilters(rate, nfft, nMels, maxHz);
     }
 
     /** Triangular filters [nMels][nfft/2 + 1], evenly spaced on the mel scale from 0 Hz to Nyquist. */
-    public static double[][] melFilters(int rate, int nfft, int nMels) {
+    public static double[][] melFilters(int rate, int nfft, int nMels) { return melFilters(rate, nfft, nMels, rate / 2.0); }
+
+    /** Triangular filters [nMels][nfft/2 + 1], evenly spaced on the mel scale from 0 Hz to maxHz. */
+    public static double[][] melFilters(int rate, int nfft, int nMels, double maxHz) {
+        if (maxHz <= 0 || maxHz > rate / 2.0) throw new IllegalArgumentException("mel band top " + maxHz + " Hz outside (0, " + rate / 2.0 + "]");
         double[][] filters = new double[nMels][nfft / 2 + 1];
-        double lo = mel(0), hi = mel(rate / 2.0);
+        double lo = mel(0), hi = mel(maxHz);
         double[] edges = new double[nMels + 2];
         for (int i = 0; i < edges.length; i++) edges[i] = hz(lo + (hi - lo) * i / (nMels + 1));
         for (int m = 0; m < nMels; m++)
@@ -45,15 +66,22 @@ public final class MelCepstrum {
     static double mel(double hz) { return 2595 * Math.log10(1 + hz / 700); }
     static double hz(double mel) { return 700 * (Math.pow(10, mel / 2595) - 1); }
 
-    /** [frames][nCeps] cepstra c1..c_nCeps (c0, the energy, left out as MCD usually does). */
+    /** [frames][nCeps] cepstra c1..c_nCeps of the log mel amplitude (c0, the energy, left out as MCD usually does). */
     public double[][] cepstra(float[] x) {
         double[][] lm = logMel(x);
+        // a floor 60 dB under the loudest band of the utterance: silence (digital zeros in one
+        // rendering, faint noise in another) otherwise dominates the distance; relative, so a
+        // gain change leaves the cepstra alone
+        double peak = Double.NEGATIVE_INFINITY;
+        for (double[] row : lm) for (double v : row) peak = Math.max(peak, v);
+        double floor = peak - FLOOR_DB / 10 * Math.log(10);
+        for (double[] row : lm) for (int m = 0; m < row.length; m++) row[m] = 0.5 * Math.max(row[m], floor);
         double[][] out = new double[lm.length][nCeps];
         for (int t = 0; t < lm.length; t++)
             for (int c = 1; c <= nCeps; c++) {
                 double s = 0;
                 for (int m = 0; m < nMels; m++) s += lm[t][m] * Math.cos(Math.PI * c * (m + 0.5) / nMels);
-                out[t][c - 1] = s * Math.sqrt(2.0 / nMels);
+                out[t][c - 1] = s / nMels;
             }
         return out;
     }
