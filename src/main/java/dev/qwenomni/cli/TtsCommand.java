@@ -68,6 +68,15 @@ public final class TtsCommand implements Runnable {
         @Option(names = "--attention", defaultValue = "flash") String attention;
         @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
         @Option(names = "--no-progress") boolean noProgress;
+        @Option(names = "--guide-weight", defaultValue = "1.0",
+                description = "weight of the attention guide, a diagonal prior on where audio attends in the text (0 = off; default ${DEFAULT-VALUE})")
+        double guideWeight;
+        @Option(names = "--guide-sigma", defaultValue = "0.2", description = "width of the diagonal prior, as a fraction of the text (default ${DEFAULT-VALUE})")
+        double guideSigma;
+        @Option(names = "--guide-heads", defaultValue = "1", description = "guided heads per guided layer (default ${DEFAULT-VALUE})") int guideHeads;
+        @Option(names = "--guide-layers", split = ",",
+                description = "guided layers (default: every layer but the first, whose queries cannot yet know how far the speech has got)")
+        List<Integer> guideLayers;
         @Mixin ModelOptions modelOptions;
 
         @Override
@@ -100,6 +109,17 @@ public final class TtsCommand implements Runnable {
             List<TtsExamples.Example> val = all.stream().filter(e -> e.split().equals("val")).toList();
             Qwen3Config mc = modelOptions.config(TrainCommand.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());
             Qwen3Model model = new Qwen3Model(mc, AttentionKind.parse(attention));
+            if (guideWeight > 0) {
+                boolean[] layers = new boolean[mc.numLayers()];
+                if (guideLayers == null) for (int l = 1; l < layers.length; l++) layers[l] = true;
+                else for (int l : guideLayers) {
+                    if (l < 0 || l >= layers.length) throw new IllegalArgumentException("--guide-layers: layer " + l + " outside 0.." + (layers.length - 1));
+                    layers[l] = true;
+                }
+                model.guide(new dev.qwenomni.nn.AttentionGuide(guideHeads, guideSigma, guideWeight), layers);
+                log.info("attention guide: weight {}, sigma {}, {} head(s) in layers {}", guideWeight, guideSigma, guideHeads,
+                        java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
+            }
             TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
             long tokensTrain = train.stream().mapToLong(e -> e.tokens().length).sum();
             log.info("{} train / {} val clips ({} dropped as longer than {} tokens), {} train tokens, front-end {}, {} voices",

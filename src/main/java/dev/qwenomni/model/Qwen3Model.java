@@ -1,5 +1,6 @@
 package dev.qwenomni.model;
 
+import dev.qwenomni.nn.AttentionGuide;
 import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.nn.Embedding;
 import dev.qwenomni.nn.HeadNormRope;
@@ -26,6 +27,9 @@ public final class Qwen3Model {
     private RunState st;
     private int[] ids, targets;
     private boolean haveLoss;
+    private AttentionGuide guide;
+    private boolean[] guidedLayers;
+    private double guidePenalty = Double.NaN;
 
     public Qwen3Model(Qwen3Config config, AttentionKind attentionKind) {
         this.config = config;
@@ -40,8 +44,48 @@ public final class Qwen3Model {
     private RunState state(int B, int T) {
         if (T > config.maxPositions())
             throw new IllegalArgumentException("sequence length " + T + " exceeds max_position_embeddings " + config.maxPositions());
-        if (st == null || st.B != B || st.T != T) st = new RunState(config, attentionKind, B, T);
+        if (st == null || st.B != B || st.T != T) st = new RunState(config, attentionKind, guidedLayers, B, T);
         return st;
+    }
+
+    /**
+     * Trains with an attention guide on the given layers (their attention switches to the
+     * materialised kernel, which keeps the probabilities the guide reads). Forwards given a
+     * guide batch then add guide.weight * (mean off-diagonal mass) to the loss; null turns it off.
+     */
+    public void guide(AttentionGuide g, boolean[] layers) {
+        if (g != null && layers.length != config.numLayers())
+            throw new IllegalArgumentException("guided layers: " + layers.length + " flags for " + config.numLayers() + " layers");
+        if (g != null && g.heads > config.numHeads())
+            throw new IllegalArgumentException("guided heads " + g.heads + " exceed num_attention_heads " + config.numHeads());
+        guide = g;
+        guidedLayers = g == null ? null : layers.clone();
+        st = null;
+    }
+
+    /**
+     * The last forward's guide penalty: the attention mass off the diagonal prior, averaged over
+     * guided layers, heads and rows (0 to 1; NaN when the forward had no guide batch).
+     */
+    public double guidePenalty() { return guidePenalty; }
+
+    /** As {@link #forward(int[], int[], int, int, float)}, with the guide applied to this batch (when set). */
+    public Result forward(int[] ids, int[] targets, AttentionGuide.Batch guideBatch, int B, int T, float gradScale) {
+        RunState s = state(B, T);
+        int rows = guide == null || guideBatch == null ? 0 : guideBatch.guidedRows();
+        int layers = 0;
+        if (rows > 0) for (boolean g : guidedLayers) if (g) layers++;
+        float coef = rows == 0 ? 0 : gradScale * guide.weight / ((float) layers * guide.heads * rows);
+        for (int l = 0; l < config.numLayers(); l++)
+            if (guidedLayers != null && guidedLayers[l]) s.layers[l].attention.guide(rows == 0 ? null : guide, guideBatch, coef);
+        guidePenalty = Double.NaN;
+        Result r = run(ids, targets, B, T, gradScale);
+        if (rows == 0) return r;
+        double sum = 0;
+        for (int l = 0; l < config.numLayers(); l++) if (guidedLayers[l]) sum += s.layers[l].attention.guidePenalty();
+        guidePenalty = sum / ((double) layers * guide.heads * rows);
+        if (targets == null) return r;
+        return new Result(r.loss() + guide.weight * guidePenalty, r.count(), r.correct(), r.loss());
     }
 
     /** Logits of the last forward, [B*T, vocab] (row b*T + t). */
@@ -54,6 +98,10 @@ public final class Qwen3Model {
      * Without targets it returns NaN and only fills the logits.
      */
     public Result forward(int[] ids, int[] targets, int B, int T, float gradScale) {
+        return forward(ids, targets, null, B, T, gradScale);
+    }
+
+    private Result run(int[] ids, int[] targets, int B, int T, float gradScale) {
         Qwen3Config c = config;
         RunState s = state(B, T);
         int N = s.N, H = c.numHeads(), Hkv = c.numKvHeads(), D = c.headDim(), I = c.intermediateSize();
@@ -90,18 +138,22 @@ public final class Qwen3Model {
         Linear.forward(s.logits, s.lnf, w.lmHead, null);
 
         haveLoss = targets != null;
-        if (!haveLoss) return new Result(Double.NaN, 0, 0);
+        if (!haveLoss) return new Result(Double.NaN, 0, 0, Double.NaN);
         if (targets.length != N) throw new IllegalArgumentException("expected " + N + " targets, got " + targets.length);
         int count = 0;
         for (int t : targets) if (t >= 0) count++;
         if (count == 0) throw new IllegalArgumentException("batch has no counted targets (all -100)");
         Kernels.LossStats ls = Kernels.crossEntropy(seg(s.logits), seg(s.dLogits), targets, N, c.vocabSize(),
                 gradScale / count);
-        return new Result(ls.lossSum() / ls.count(), ls.count(), ls.correct());
+        double ce = ls.lossSum() / ls.count();
+        return new Result(ce, ls.count(), ls.correct(), ce);
     }
 
-    /** Mean loss, counted tokens and argmax hits of one forward. */
-    public record Result(double loss, int count, int correct) {}
+    /**
+     * One forward: the loss the backward differentiates (cross-entropy, plus the guide's term
+     * when guided), counted tokens, argmax hits, and the mean cross-entropy alone.
+     */
+    public record Result(double loss, int count, int correct, double crossEntropy) {}
 
     /** Adds d(loss * gradScale)/d(param) into the gradient store, for the last forward. */
     public void backward() {

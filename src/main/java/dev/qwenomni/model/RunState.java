@@ -24,7 +24,7 @@ final class RunState {
     // backward scratch, shared by all layers
     final INDArray dx, dLn, dAtt, dAct, dGate, dUp, dq, dk, dv, dqRaw, dkRaw, dvRaw;
 
-    RunState(Qwen3Config c, AttentionKind kind, int B, int T) {
+    RunState(Qwen3Config c, AttentionKind kind, boolean[] materialized, int B, int T) {
         this.B = B;
         this.T = T;
         this.N = B * T;
@@ -53,7 +53,7 @@ final class RunState {
             s.gate = a.take(N, I);
             s.up = a.take(N, I);
             s.act = a.take(N, I);
-            s.attention = kind.create(shape, a);
+            s.attention = (materialized != null && materialized[l] ? AttentionKind.MATERIALIZED : kind).create(shape, a);
             layers[l] = s;
         }
         lnf = a.take(N, C);

@@ -24,4 +24,16 @@ public interface Attention {
     /** Writes dq, dk, dv (overwritten) from dOut, given the forward's inputs and output. */
     void backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray out,
                   INDArray dq, INDArray dk, INDArray dv);
+
+    /**
+     * Guides the first g.heads heads in the following forwards and backwards (null: no guide).
+     * The backward adds gradCoef * dPenalty/dP for every guided row. Only the materialised
+     * kernel keeps the probabilities this needs.
+     */
+    default void guide(AttentionGuide g, AttentionGuide.Batch batch, float gradCoef) {
+        if (g != null) throw new UnsupportedOperationException("the attention guide needs the materialized attention kernel");
+    }
+
+    /** Sum over guided heads and rows of the last forward's off-diagonal mass (0 without a guide). */
+    default double guidePenalty() { return 0; }
 }

@@ -3,6 +3,7 @@ package dev.qwenomni.tts;
 import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.io.HfCheckpoint;
 import dev.qwenomni.model.Qwen3Model;
+import dev.qwenomni.nn.AttentionGuide;
 import dev.qwenomni.tensor.Kernels;
 import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.tensor.Tensors;
@@ -33,6 +34,7 @@ public final class TtsTask implements TrainTask {
     private final boolean textLoss;
     private final long seed;
     private final int[] ids, targets;
+    private AttentionGuide.Batch guideBatch;
     private int[] order;
     private long epoch;
     private int index;
@@ -69,6 +71,10 @@ public final class TtsTask implements TrainTask {
         for (int i = order.length - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = order[i]; order[i] = order[j]; order[j] = t; }
     }
 
+    /** The last packed batch and its guide rows (for tests). */
+    int[] lastIds() { return ids; }
+    AttentionGuide.Batch lastGuideBatch() { return guideBatch; }
+
     @Override public ParamStore params() { return model.params(); }
     @Override public void initialize(long s) { model.weights.initialize(s); }
     @Override public long unitsPerStep() { return (long) B * T; }
@@ -78,6 +84,7 @@ public final class TtsTask implements TrainTask {
     private int pack(java.util.function.Supplier<Example> next, Example[] carry) {
         java.util.Arrays.fill(ids, tokens.pad());
         java.util.Arrays.fill(targets, -100);
+        guideBatch = AttentionGuide.Batch.empty(B * T);
         int counted = 0;
         for (int b = 0; b < B; b++) {
             int at = 0;
@@ -92,6 +99,10 @@ public final class TtsTask implements TrainTask {
                 // position t predicts token t+1; the audio part (and its closing tokens) always, the text with textLoss
                 for (int t = 0; t < n - 1; t++)
                     if (textLoss || t + 1 >= e.promptLength()) { targets[base + t] = e.tokens()[t + 1]; counted++; }
+                // for the attention guide (used when the model has one): the symbols after the
+                // voice prefix, and the audio tokens before end_of_speech
+                int symbolsFrom = 1 + TtsExamples.textIds(TtsExamples.promptText(e.voice(), "")).length;
+                guideBatch.clip(b, T, at + symbolsFrom, at + e.promptLength() - 4, at + e.promptLength(), at + n - 2);
                 at += n;
             }
         }
@@ -104,10 +115,11 @@ public final class TtsTask implements TrainTask {
         pack(this::nextTrain, carry);
         // an example that did not fit goes first next time
         if (carry[0] != null) index--;
-        Qwen3Model.Result r = model.forward(ids, targets, B, T, gradScale);
+        Qwen3Model.Result r = model.forward(ids, targets, guideBatch, B, T, gradScale);
         model.backward();
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", r.loss());
+        m.put("loss", r.crossEntropy());
+        if (!Double.isNaN(model.guidePenalty())) m.put("guide", model.guidePenalty());
         m.put("accuracy", (double) r.correct() / Math.max(1, r.count()));
         return m;
     }
@@ -124,15 +136,17 @@ public final class TtsTask implements TrainTask {
      */
     @Override
     public Map<String, Double> evaluate() {
-        Map<String, Double> m = score(val);
-        double other = score(valOtherText).get("val_loss");
+        Map<String, Double> m = score(val, true);
+        double other = score(valOtherText, false).get("val_loss");
         m.put("val_loss_other_text", other);
         m.put("val_text_use", other - m.get("val_loss"));
         return m;
     }
 
-    private Map<String, Double> score(List<Example> set) {
+    private Map<String, Double> score(List<Example> set, boolean guided) {
         int[] cursor = {0};
+        double guideSum = 0;
+        int guideBatches = 0;
         Example[] carry = new Example[1];
         double audioLoss = 0, textLossSum = 0;
         long audioN = 0, audioHit = 0, textN = 0, textHit = 0;
@@ -145,7 +159,8 @@ public final class TtsTask implements TrainTask {
             int[] tg = new int[B * T];
             for (int p = 0; p < B * T; p++) tg[p] = -100;
             for (int p = 0; p < B * T - 1; p++) if ((p + 1) % T != 0 && all[p + 1] != tokens.pad() && all[p] != tokens.pad()) tg[p] = all[p + 1];
-            model.forward(ids, null, B, T, 1f);
+            model.forward(ids, null, guided ? guideBatch : null, B, T, 1f);
+            if (!Double.isNaN(model.guidePenalty())) { guideSum += model.guidePenalty(); guideBatches++; }
             MemorySegment logits = Tensors.seg(model.logits());
             for (int p = 0; p < B * T; p++) {
                 int y = tg[p];
@@ -175,6 +190,8 @@ public final class TtsTask implements TrainTask {
         m.put("val_text_loss", textLossSum / Math.max(1, textN));
         m.put("val_text_accuracy", (double) textHit / Math.max(1, textN));
         for (int l = 0; l < 3; l++) m.put("val_accuracy_level" + l, (double) levelHit[l] / Math.max(1, levelN[l]));
+        // the guided heads' attention mass off the diagonal prior (with a guide only)
+        if (guideBatches > 0) m.put("val_guide", guideSum / guideBatches);
         return m;
     }
 

@@ -3,10 +3,14 @@ package dev.qwenomni.model;
 import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.nn.GradCheck;
 import dev.qwenomni.tensor.ParamStore.Param;
+import dev.qwenomni.nn.AttentionGuide;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Whole-model gradients (2 layers) against finite differences, for each family and attention variant. */
 class ModelGradientTest {
@@ -22,6 +26,22 @@ class ModelGradientTest {
     @CsvSource({"qwen3, true, MATERIALIZED", "qwen3, true, FLASH", "qwen2, false, FLASH", "llama, false, MATERIALIZED"})
     void everyParameterMatchesFiniteDifferences(String family, boolean tied, AttentionKind kind) {
         Qwen3Model m = new Qwen3Model(config(family, tied), kind);
+        check(m, family + "/" + kind, null);
+    }
+
+    /** Cross-entropy plus the attention guide's penalty on one of the two layers, two of the four heads. */
+    @Test
+    void guidedAttentionMatchesFiniteDifferences() {
+        Qwen3Model m = new Qwen3Model(config("qwen3", true), AttentionKind.FLASH);
+        m.guide(new AttentionGuide(2, 0.3, 5.0), new boolean[]{false, true});
+        AttentionGuide.Batch batch = AttentionGuide.Batch.empty(2 * 6);
+        batch.clip(0, 6, 1, 3, 3, 6);
+        batch.clip(1, 6, 0, 2, 2, 5);
+        check(m, "guided", batch);
+        assertTrue(m.guidePenalty() > 0.05 && m.guidePenalty() < 1, "penalty " + m.guidePenalty());
+    }
+
+    private static void check(Qwen3Model m, String what, AttentionGuide.Batch guide) {
         Random rnd = new Random(3);
         for (Param p : m.params().params()) {
             boolean norm = p.name.endsWith("norm.weight");
@@ -35,12 +55,13 @@ class ModelGradientTest {
             tg[i] = i % 5 == 4 ? -100 : rnd.nextInt(29);
         }
         m.params().zeroGrads();
-        m.forward(ids, tg, B, T, 1f);
+        double ce = m.forward(ids, tg, guide, B, T, 1f).crossEntropy();
+        if (guide != null) assertTrue(m.forward(ids, tg, guide, B, T, 1f).loss() > ce + 0.1, "the guide adds to the loss");
         m.backward();
         int seed = 0;
         for (Param p : m.params().params()) {
             float[] g = GradCheck.copy(p.g, p.size);
-            GradCheck.check(family + "/" + kind + " " + p.name, () -> m.forward(ids, tg, B, T, 1f).loss(),
+            GradCheck.check(what + " " + p.name, () -> m.forward(ids, tg, guide, B, T, 1f).loss(),
                     p.v, p.size, g, 40, seed++);
         }
     }

@@ -116,4 +116,44 @@ class TtsTaskTest {
         // the first codes of a clip need the text; the rest can be copied from the audio so far
         assertTrue(e.get("val_text_use") > 0.1, "own text " + e.get("val_loss") + ", neighbour's " + e.get("val_loss_other_text"));
     }
+
+    @Test
+    void theGuideMarksEachClipsSymbolsAndTrainingPullsAttentionOntoTheDiagonal() {
+        Random r = new Random(5);
+        TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
+        Qwen3Model m = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 2, 4, 2, 8, 10000, 256, true), AttentionKind.FLASH);
+        m.guide(new dev.qwenomni.nn.AttentionGuide(1, 0.2, 1.0), new boolean[]{false, true});
+        m.weights.initialize(2);
+        TtsTask task = new TtsTask(m, cfg, examples(24, "train", r), examples(6, "val", r), 2, 128, 2, false, 3);
+        m.params().zeroGrads();
+        Map<String, Double> first = task.step(1f);
+        assertTrue(first.containsKey("guide"), "a guided step reports its penalty");
+        int[] ids = task.lastIds();
+        var g = task.lastGuideBatch();
+        int guided = 0;
+        for (int p = 0; p < ids.length; p++) {
+            if (Float.isNaN(g.progress()[p])) continue;
+            guided++;
+            int row = p / 128 * 128;
+            // the span holds exactly the symbols "text N", after the voice prefix "v: "
+            byte[] span = new byte[g.textTo()[p] - g.textFrom()[p]];
+            for (int j = 0; j < span.length; j++) span[j] = (byte) ids[row + g.textFrom()[p] + j];
+            assertTrue(new String(span, java.nio.charset.StandardCharsets.UTF_8).matches("text \\d+"), "span " + new String(span));
+            assertTrue(ids[p] == TOK.startOfSpeech() || TOK.isAudio(ids[p]), "guided row reads start_of_speech or audio");
+            assertTrue(TOK.isAudio(ids[p + 1]) || ids[p + 1] == TOK.endOfSpeech(), "and predicts audio or the stop");
+            assertTrue(g.progress()[p] >= 0 && g.progress()[p] < 1);
+        }
+        long audio = java.util.Arrays.stream(ids).filter(TOK::isAudio).count();
+        long clips = java.util.Arrays.stream(ids).filter(t -> t == TOK.startOfSpeech()).count();
+        assertEquals(audio + clips, guided, "one guided row per audio token, and the one before the first");
+        double before = task.evaluate().get("val_guide");
+        dev.qwenomni.train.AdamW adam = new dev.qwenomni.train.AdamW(0.9f, 0.95f, 1e-8f, 0f);
+        for (int i = 1; i <= 60; i++) {
+            m.params().zeroGrads();
+            task.step(1f);
+            adam.step(m.params(), 3e-3f, i, 1f);
+        }
+        double after = task.evaluate().get("val_guide");
+        assertTrue(after < before - 0.2, "off-diagonal attention mass " + before + " -> " + after);
+    }
 }

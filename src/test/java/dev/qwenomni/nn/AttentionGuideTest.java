@@ -1,0 +1,52 @@
+package dev.qwenomni.nn;
+
+import dev.qwenomni.tensor.Arena;
+import dev.qwenomni.tensor.Tensors;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Random;
+
+import static dev.qwenomni.nn.GradCheck.fill;
+import static dev.qwenomni.tensor.Tensors.seg;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The guide's penalty means what it says: off-diagonal attention mass over the guided rows. */
+class AttentionGuideTest {
+
+    @Test
+    void uniformAttentionPaysTheMassOutsideTheDiagonal() {
+        // zero queries: every row attends uniformly to its i + 1 keys
+        int B = 1, T = 12, H = 2, D = 4;
+        Attention att = AttentionKind.MATERIALIZED.create(new Attention.Shape(B, T, H, 1, D), new Arena());
+        INDArray q = Tensors.zeros((long) B * H * T * D), k = Tensors.zeros((long) B * T * D), v = Tensors.zeros((long) B * T * D);
+        fill(seg(k), k.length(), new Random(1), 1);
+        fill(seg(v), v.length(), new Random(2), 1);
+        AttentionGuide g = new AttentionGuide(1, 0.2, 1.0);
+        AttentionGuide.Batch batch = AttentionGuide.Batch.empty(B * T);
+        batch.clip(0, T, 1, 5, 6, 11); // text 1..4, audio 6..10: rows 5..10 guided
+        assertEquals(6, batch.guidedRows());
+        att.guide(g, batch, 0f);
+        att.forward(q, k, v, Tensors.zeros((long) B * T * H * D));
+        double expect = 0;
+        for (int i = 5; i <= 10; i++) {
+            float n = (i - 6 + 1) / 6f;
+            double on = 0;
+            for (int j = 0; j < 4; j++) on += g.prior(j, 4, n) / (i + 1);
+            expect += 1 - on;
+        }
+        assertEquals(expect, att.guidePenalty(), 1e-5, "one guided head: the sum over its guided rows");
+        assertTrue(att.guidePenalty() > 0.75 * 6 && att.guidePenalty() < 6, "uniform attention is mostly off the text: " + att.guidePenalty());
+        // the prior peaks where text progress meets audio progress
+        assertTrue(g.prior(0, 4, 0.125f) > 0.99 && g.prior(3, 4, 0.125f) < 0.1);
+    }
+
+    @Test
+    void flashKernelRefusesAGuide() {
+        Attention att = AttentionKind.FLASH.create(new Attention.Shape(1, 4, 1, 1, 4), new Arena());
+        AttentionGuide.Batch batch = AttentionGuide.Batch.empty(4);
+        assertThrows(UnsupportedOperationException.class, () -> att.guide(new AttentionGuide(1, 0.2, 1), batch, 1f));
+    }
+}
