@@ -22,8 +22,8 @@ public final class AsrCommand implements Callable<Integer> {
     @Option(names = "--text", description = "the words spoken, for WER/CER") String text;
     @Option(names = "--lm", defaultValue = "general", description = "general (en-us) or corpus (our trigram, test sentences left out)") String lm;
     @Option(names = "--reference", description = "another rendering of the same sentence: report mel-cepstral distortion (DTW)") Path reference;
-    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
-    @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt") Path testList;
+    @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
+    @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
     @Option(names = "--cache", defaultValue = "data/cache/speech/asr") Path cache;
 
     @Override

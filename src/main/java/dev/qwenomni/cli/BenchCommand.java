@@ -28,7 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "8", description = "untimed steps first (JIT warm-up)") int warmup;
     @Option(names = "--attention", defaultValue = "flash", split = ",", description = "kernel(s) to compare, e.g. flash,materialized")
     String[] attention;
-    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path corpus;
+    @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path corpus;
     @Mixin ModelOptions modelOptions;
 
     @Override

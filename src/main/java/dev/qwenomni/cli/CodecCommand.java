@@ -121,8 +121,8 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--wer", description = "also transcribe the originals and the resyntheses with the recogniser (needs --manifest for the texts)")
         boolean wer;
         @Option(names = "--out", description = "write the resyntheses here (default: a temporary folder, deleted)") Path out;
-        @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
-        @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt") Path testList;
+        @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
+        @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
         @Option(names = "--jobs", defaultValue = "2") int jobs;
         @Option(names = "--limit", defaultValue = "0") int limit;
 

@@ -33,8 +33,8 @@ public final class DataCommand implements Runnable {
     public void run() { spec.commandLine().usage(System.out); }
 
     static class Common {
-        @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
-        @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt", description = "held-out sentences, never trained on")
+        @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
+        @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST, description = "held-out sentences, never trained on")
         Path testList;
         @Option(names = "--out", defaultValue = "data/cache/speech", description = "audio cache and manifest folder (default ${DEFAULT-VALUE})")
         Path out;

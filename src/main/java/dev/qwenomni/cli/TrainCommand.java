@@ -26,7 +26,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "runs/text", description = "run folder: checkpoints, metrics.jsonl, loss.png (default ${DEFAULT-VALUE})")
     Path out;
-    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz", description = "text, one passage per line, .gz allowed (default ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", defaultValue = DataPaths.CORPUS, description = "text, one passage per line, .gz allowed (default ${DEFAULT-VALUE})")
     Path corpus;
     @Option(names = "--cache", defaultValue = "data/cache", description = "token cache folder (default ${DEFAULT-VALUE})")
     Path cache;

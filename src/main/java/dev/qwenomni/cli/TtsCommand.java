@@ -48,6 +48,8 @@ public final class TtsCommand implements Runnable {
         @Option(names = "--data-hours", defaultValue = "3.0", description = "hours of training speech when the data must be built (default ${DEFAULT-VALUE})")
         double dataHours;
         @Option(names = "--cache", defaultValue = "data/cache", description = "codes and phoneme caches (default ${DEFAULT-VALUE})") Path cache;
+        @Option(names = "--corpus", defaultValue = DataPaths.CORPUS, description = "text the speech data is drawn from, when it must be built") Path kjv;
+        @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST, description = "sentences kept out of the speech data's training split") Path testList;
         @Option(names = "--front-end", defaultValue = "phonemes", description = "graphemes or phonemes (default ${DEFAULT-VALUE})") String frontEnd;
         @Option(names = "--voices", split = ",", defaultValue = "flite:rms",
                 description = "train on these teacher voices only (default ${DEFAULT-VALUE}; 'all' = every voice in the manifest)") List<String> voices;
@@ -88,7 +90,7 @@ public final class TtsCommand implements Runnable {
                 if (allVoices) throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
                 // the default job builds its own data: the teacher voices render the corpus (minutes)
                 log.info("{} not found: building {} h of speech with {} into {}", manifest, dataHours, voices, manifest.getParent());
-                manifest = new DatasetBuilder(new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), Path.of("data/speech/test_sentences.txt"),
+                manifest = new DatasetBuilder(new DatasetBuilder.Options(kjv, testList,
                         manifest.toAbsolutePath().getParent(), voices, dataHours, 60, 2, !noProgress)).build().manifest();
             }
             SnacCodec codec = CodecCheckpoint.load(codecDir);

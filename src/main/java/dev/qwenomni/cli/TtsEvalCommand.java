@@ -44,8 +44,8 @@ final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--top-p", defaultValue = "0.9") double topP;
     @Option(names = "--repetition-penalty", defaultValue = "1.1") double repetitionPenalty;
     @Option(names = "--seed", defaultValue = "1") long seed;
-    @Option(names = "--corpus", defaultValue = "data/corpus/kjv.txt.gz") Path kjv;
-    @Option(names = "--test-list", defaultValue = "data/speech/test_sentences.txt") Path testList;
+    @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
+    @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
     @Option(names = "--cache", defaultValue = "data/cache") Path cache;
     @Option(names = "--jobs", defaultValue = "2") int jobs;
 
