@@ -44,9 +44,15 @@ public final class Loudness {
      * loudest frame, keeping marginMs of context on each side.
      */
     public static float[] trimSilence(float[] x, int rate, double thresholdDb, int marginMs) {
+        int[] r = trimRange(x, rate, thresholdDb, marginMs);
+        return Arrays.copyOfRange(x, r[0], r[1]);
+    }
+
+    /** The [start, end) sample range trimSilence keeps (empty when all is silence; all of a clip under one frame). */
+    public static int[] trimRange(float[] x, int rate, double thresholdDb, int marginMs) {
         int f = Math.max(1, rate / 100);
         int frames = x.length / f;
-        if (frames == 0) return x.clone();
+        if (frames == 0) return new int[]{0, x.length};
         double[] e = new double[frames];
         double max = 0;
         for (int i = 0; i < frames; i++) {
@@ -59,9 +65,8 @@ public final class Loudness {
         int first = 0, last = frames - 1;
         while (first < frames && e[first] < thr) first++;
         while (last > first && e[last] < thr) last--;
-        if (first >= frames) return new float[0];
+        if (first >= frames) return new int[]{0, 0};
         int margin = rate * marginMs / 1000;
-        int start = Math.max(0, first * f - margin), end = Math.min(x.length, (last + 1) * f + margin);
-        return Arrays.copyOfRange(x, start, end);
+        return new int[]{Math.max(0, first * f - margin), Math.min(x.length, (last + 1) * f + margin)};
     }
 }

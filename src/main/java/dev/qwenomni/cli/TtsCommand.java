@@ -6,6 +6,7 @@ import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.speech.DatasetBuilder;
+import dev.qwenomni.speech.FliteAlignments;
 import dev.qwenomni.speech.ManifestEntry;
 import dev.qwenomni.train.TrainConfig;
 import dev.qwenomni.train.Trainer;
@@ -75,6 +76,9 @@ public final class TtsCommand implements Runnable {
         double guideWeight;
         @Option(names = "--guide-sigma", defaultValue = "0.2", description = "width of the diagonal prior, as a fraction of the text (default ${DEFAULT-VALUE})")
         double guideSigma;
+        @Option(names = "--guide-spread", defaultValue = "3",
+                description = "width in bytes of the aligned prior, centred on the phone the teacher spoke (flite-phones front-end; default ${DEFAULT-VALUE})")
+        double guideSpread;
         @Option(names = "--guide-heads", defaultValue = "1", description = "guided heads per guided layer (default ${DEFAULT-VALUE})") int guideHeads;
         @Option(names = "--guide-layers", split = ",",
                 description = "guided layers (default: every layer but the first, whose queries cannot yet know how far the speech has got)")
@@ -104,7 +108,17 @@ public final class TtsCommand implements Runnable {
             int[] strides = codec.config.vqStrides();
             double frameRate = codec.config.samplingRate() / (double) (codec.config.hopLength() * strides[0]);
             TtsConfig probe = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1, frameRate);
-            List<TtsExamples.Example> all = TtsExamples.build(entries, codes, fe, probe.tokens(), cache.resolve("phonemes"));
+            // the flite phones come with the teacher's own timings: each audio frame knows its phone
+            Map<String, FliteAlignments.Alignment> aligned = null;
+            if (fe == TextFrontEnd.FLITE_PHONES) {
+                List<String> fliteVoices = entries.stream().map(ManifestEntry::speaker).distinct().toList();
+                if (fliteVoices.size() != 1 || !fliteVoices.get(0).startsWith("flite:"))
+                    throw new IllegalArgumentException("the flite-phones front-end trains on one flite voice, not " + fliteVoices);
+                log.info("aligning {} clips with the teacher's phone timings (cached in {})", entries.size(), cache.resolve("align"));
+                aligned = new FliteAlignments(cache.resolve("align"), fliteVoices.get(0).substring("flite:".length()))
+                        .get(entries.stream().map(ManifestEntry::text).toList());
+            }
+            List<TtsExamples.Example> all = TtsExamples.build(entries, codes, fe, probe.tokens(), cache.resolve("phonemes"), aligned, frameRate);
             double slowest = all.stream().mapToDouble(e -> e.seconds() / Math.max(1, e.symbols())).max().orElse(0.1);
             TtsConfig cfg = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1.5 * slowest, frameRate);
             List<TtsExamples.Example> train = all.stream().filter(e -> e.split().equals("train")).toList();
@@ -118,7 +132,7 @@ public final class TtsCommand implements Runnable {
                     if (l < 0 || l >= layers.length) throw new IllegalArgumentException("--guide-layers: layer " + l + " outside 0.." + (layers.length - 1));
                     layers[l] = true;
                 }
-                model.guide(new dev.qwenomni.nn.AttentionGuide(guideHeads, guideSigma, guideWeight), layers);
+                model.guide(new dev.qwenomni.nn.AttentionGuide(guideHeads, guideSigma, guideSpread, guideWeight), layers);
                 log.info("attention guide: weight {}, sigma {}, {} head(s) in layers {}", guideWeight, guideSigma, guideHeads,
                         java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
             }

@@ -69,6 +69,9 @@ public final class Qwen3Model {
      */
     public double guidePenalty() { return guidePenalty; }
 
+    /** The attention guide training uses, or null. */
+    public AttentionGuide guide() { return guide; }
+
     /** As {@link #forward(int[], int[], int, int, float)}, with the guide applied to this batch (when set). */
     public Result forward(int[] ids, int[] targets, AttentionGuide.Batch guideBatch, int B, int T, float gradScale) {
         RunState s = state(B, T);

@@ -46,8 +46,8 @@ final class MaterializedAttention implements Attention {
 
     @Override
     public void guide(AttentionGuide g, AttentionGuide.Batch batch, float gradCoef) {
-        if (g != null && batch.progress().length != s.B() * s.T())
-            throw new IllegalArgumentException("guide batch has " + batch.progress().length + " rows, attention has " + s.B() * s.T());
+        if (g != null && batch.center().length != s.B() * s.T())
+            throw new IllegalArgumentException("guide batch has " + batch.center().length + " rows, attention has " + s.B() * s.T());
         guide = g;
         guideBatch = batch;
         guideCoef = gradCoef;
@@ -113,11 +113,11 @@ final class MaterializedAttention implements Attention {
         double sum = 0;
         for (int i = 0; i < T; i++) {
             int p = b * T + i;
-            float n = guideBatch.progress()[p];
-            if (Float.isNaN(n)) continue;
+            float c = guideBatch.center()[p], w = guideBatch.width()[p];
+            if (Float.isNaN(c)) continue;
             int from = guideBatch.textFrom()[p], len = guideBatch.textTo()[p] - from;
             double on = 0;
-            for (int j = 0; j < len; j++) on += Kernels.get(ps, (long) i * T + from + j) * guide.prior(j, len, n);
+            for (int j = 0; j < len; j++) on += Kernels.get(ps, (long) i * T + from + j) * AttentionGuide.prior(j, c, w);
             sum += 1 - on;
         }
         return sum;
@@ -128,12 +128,12 @@ final class MaterializedAttention implements Attention {
         int T = s.T();
         for (int i = 0; i < T; i++) {
             int p = b * T + i;
-            float n = guideBatch.progress()[p];
-            if (Float.isNaN(n)) continue;
+            float c = guideBatch.center()[p], w = guideBatch.width()[p];
+            if (Float.isNaN(c)) continue;
             int from = guideBatch.textFrom()[p], len = guideBatch.textTo()[p] - from;
             for (int j = 0; j < len; j++) {
                 long at = (long) i * T + from + j;
-                Kernels.set(dps, at, Kernels.get(dps, at) - guideCoef * guide.prior(j, len, n));
+                Kernels.set(dps, at, Kernels.get(dps, at) - guideCoef * AttentionGuide.prior(j, c, w));
             }
         }
     }

@@ -55,10 +55,18 @@ public final class SpeechCache {
         return out;
     }
 
+    static final double TRIM_DB = 45;
+    static final int TRIM_MARGIN_MS = 100;
+
     static float[] process(Wav.Audio a) {
         float[] x = Resampler.resample(a.samples(), a.sampleRate(), RATE);
-        x = Loudness.trimSilence(x, RATE, 45, 100);
+        x = Loudness.trimSilence(x, RATE, TRIM_DB, TRIM_MARGIN_MS);
         return Loudness.normalize(x, RATE, -20, -1);
+    }
+
+    /** Where process(a) starts and ends, in samples of the 24 kHz rendering (to move the teacher's timings onto the clip). */
+    static int[] keptRange(Wav.Audio a) {
+        return Loudness.trimRange(Resampler.resample(a.samples(), a.sampleRate(), RATE), RATE, TRIM_DB, TRIM_MARGIN_MS);
     }
 
     static String hash(String s) {

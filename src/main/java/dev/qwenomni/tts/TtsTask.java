@@ -101,8 +101,15 @@ public final class TtsTask implements TrainTask {
                     if (textLoss || t + 1 >= e.promptLength()) { targets[base + t] = e.tokens()[t + 1]; counted++; }
                 // for the attention guide (used when the model has one): the symbols after the
                 // voice prefix, and the audio tokens before end_of_speech
-                int symbolsFrom = 1 + TtsExamples.textIds(TtsExamples.promptText(e.voice(), "")).length;
-                guideBatch.clip(b, T, at + symbolsFrom, at + e.promptLength() - 4, at + e.promptLength(), at + n - 2);
+                AttentionGuide g = model.guide();
+                if (g != null) {
+                    int symbolsFrom = at + 1 + TtsExamples.textIds(TtsExamples.promptText(e.voice(), "")).length;
+                    int symbolsTo = at + e.promptLength() - 4, audioFrom = at + e.promptLength(), audioTo = at + n - 2;
+                    // aligned where the teacher's timings are known, else the diagonal
+                    if (e.frameCenters() != null)
+                        guideBatch.aligned(b, T, symbolsFrom, symbolsTo, audioFrom, audioTo, e.frameCenters(), OrpheusLayout.FRAME, g.spread);
+                    else guideBatch.diagonal(b, T, symbolsFrom, symbolsTo, audioFrom, audioTo, g.sigma);
+                }
                 at += n;
             }
         }

@@ -33,10 +33,10 @@ class ModelGradientTest {
     @Test
     void guidedAttentionMatchesFiniteDifferences() {
         Qwen3Model m = new Qwen3Model(config("qwen3", true), AttentionKind.FLASH);
-        m.guide(new AttentionGuide(2, 0.3, 5.0), new boolean[]{false, true});
+        m.guide(new AttentionGuide(2, 0.3, 1.5, 5.0), new boolean[]{false, true});
         AttentionGuide.Batch batch = AttentionGuide.Batch.empty(2 * 6);
-        batch.clip(0, 6, 1, 3, 3, 6);
-        batch.clip(1, 6, 0, 2, 2, 5);
+        batch.diagonal(0, 6, 1, 3, 3, 6, 0.3f);
+        batch.aligned(1, 6, 0, 2, 2, 4, new float[]{0.5f, 1.5f}, 1, 1.5f);
         check(m, "guided", batch);
         assertTrue(m.guidePenalty() > 0.05 && m.guidePenalty() < 1, "penalty " + m.guidePenalty());
     }

@@ -122,7 +122,7 @@ class TtsTaskTest {
         Random r = new Random(5);
         TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
         Qwen3Model m = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 2, 4, 2, 8, 10000, 256, true), AttentionKind.FLASH);
-        m.guide(new dev.qwenomni.nn.AttentionGuide(1, 0.2, 1.0), new boolean[]{false, true});
+        m.guide(new dev.qwenomni.nn.AttentionGuide(1, 0.2, 3, 1.0), new boolean[]{false, true});
         m.weights.initialize(2);
         TtsTask task = new TtsTask(m, cfg, examples(24, "train", r), examples(6, "val", r), 2, 128, 2, false, 3);
         m.params().zeroGrads();
@@ -132,7 +132,7 @@ class TtsTaskTest {
         var g = task.lastGuideBatch();
         int guided = 0;
         for (int p = 0; p < ids.length; p++) {
-            if (Float.isNaN(g.progress()[p])) continue;
+            if (Float.isNaN(g.center()[p])) continue;
             guided++;
             int row = p / 128 * 128;
             // the span holds exactly the symbols "text N", after the voice prefix "v: "
@@ -141,7 +141,7 @@ class TtsTaskTest {
             assertTrue(new String(span, java.nio.charset.StandardCharsets.UTF_8).matches("text \\d+"), "span " + new String(span));
             assertTrue(ids[p] == TOK.startOfSpeech() || TOK.isAudio(ids[p]), "guided row reads start_of_speech or audio");
             assertTrue(TOK.isAudio(ids[p + 1]) || ids[p + 1] == TOK.endOfSpeech(), "and predicts audio or the stop");
-            assertTrue(g.progress()[p] >= 0 && g.progress()[p] < 1);
+            assertTrue(g.center()[p] >= 0 && g.center()[p] < span.length, "the bump sits on the span");
         }
         long audio = java.util.Arrays.stream(ids).filter(TOK::isAudio).count();
         long clips = java.util.Arrays.stream(ids).filter(t -> t == TOK.startOfSpeech()).count();
