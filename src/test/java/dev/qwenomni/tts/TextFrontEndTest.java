@@ -20,7 +20,8 @@ class TextFrontEndTest {
         assertEquals("doctor smith paid twelve dollars on the third day.",
                 TextFrontEnd.GRAPHEMES.symbols("Dr. Smith paid $12 on the 3rd day.", tmp));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextFrontEnd.parse("letters"));
-        assertEquals("unknown text front-end 'letters' (choose graphemes or phonemes)", e.getMessage());
+        assertEquals("unknown text front-end 'letters' (choose graphemes, phonemes or flite-phones)", e.getMessage());
+        assertEquals(TextFrontEnd.FLITE_PHONES, TextFrontEnd.parse(TextFrontEnd.FLITE_PHONES.id()), "the saved id parses back");
     }
 
     @Test
