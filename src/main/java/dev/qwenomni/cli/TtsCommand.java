@@ -133,7 +133,9 @@ public final class TtsCommand implements Runnable {
                     layers[l] = true;
                 }
                 model.guide(new dev.qwenomni.nn.AttentionGuide(guideHeads, guideSigma, guideSpread, guideWeight), layers);
-                log.info("attention guide: weight {}, sigma {}, {} head(s) in layers {}", guideWeight, guideSigma, guideHeads,
+                log.info("attention guide ({}): weight {}, {} head(s) in layers {}", fe == TextFrontEnd.FLITE_PHONES
+                                ? "aligned to the teacher's phones, spread " + guideSpread + " bytes" : "diagonal, sigma " + guideSigma,
+                        guideWeight, guideHeads,
                         java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
             }
             TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
