@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
 final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "checkpoints/tts") Path model;
     @Option(names = "--codec", defaultValue = "checkpoints/codec") Path codec;
-    @Option(names = "--manifest", defaultValue = "data/cache/speech-rms/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
+    @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
     @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
     @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice (0 = all)") int limit;
     @Option(names = "--batch", defaultValue = "8", description = "sentences generated together") int batch;
