@@ -51,7 +51,8 @@ public final class Qwen3Model {
     /**
      * Trains with an attention guide on the given layers (their attention switches to the
      * materialised kernel, which keeps the probabilities the guide reads). Forwards given a
-     * guide batch then add guide.weight * (mean off-diagonal mass) to the loss; null turns it off.
+     * guide batch then add guide.weight * (mean attention mass off the prior's bump) to the loss;
+     * null turns it off.
      */
     public void guide(AttentionGuide g, boolean[] layers) {
         if (g != null && layers.length != config.numLayers())
@@ -64,7 +65,7 @@ public final class Qwen3Model {
     }
 
     /**
-     * The last forward's guide penalty: the attention mass off the diagonal prior, averaged over
+     * The last forward's guide penalty: the attention mass off the prior's bump, averaged over
      * guided layers, heads and rows (0 to 1; NaN when the forward had no guide batch).
      */
     public double guidePenalty() { return guidePenalty; }

@@ -197,7 +197,7 @@ public final class TtsTask implements TrainTask {
         m.put("val_text_loss", textLossSum / Math.max(1, textN));
         m.put("val_text_accuracy", (double) textHit / Math.max(1, textN));
         for (int l = 0; l < 3; l++) m.put("val_accuracy_level" + l, (double) levelHit[l] / Math.max(1, levelN[l]));
-        // the guided heads' attention mass off the diagonal prior (with a guide only)
+        // the guided heads' attention mass off the prior's bump (with a guide only)
         if (guideBatches > 0) m.put("val_guide", guideSum / guideBatches);
         return m;
     }
