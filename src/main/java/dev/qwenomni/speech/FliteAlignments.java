@@ -70,11 +70,9 @@ public final class FliteAlignments {
     /** Renders one text with -psdur and moves the phone ends onto the trimmed 24 kHz clip. */
     Alignment align(String text) throws IOException {
         Files.createDirectories(workDir);
-        Path txt = Files.createTempFile(workDir, "align", ".txt"), wav = Files.createTempFile(workDir, "align", ".wav");
+        Path wav = Files.createTempFile(workDir, "align", ".wav");
         try {
-            Files.writeString(txt, text, StandardCharsets.UTF_8);
-            String out = Processes.run(List.of("flite", "-voice", voice, "-psdur", "-f", txt.toString(), "-o", wav.toString()), null, workDir, 120);
-            List<Phone> raw = parse(out);
+            List<Phone> raw = parse(FliteTeacher.run(voice, text, List.of("-psdur"), wav.toString(), workDir, 120));
             int[] kept = SpeechCache.keptRange(Wav.read(wav));
             double start = kept[0] / (double) SpeechCache.RATE, length = (kept[1] - kept[0]) / (double) SpeechCache.RATE;
             List<Phone> phones = new ArrayList<>();
@@ -82,7 +80,6 @@ public final class FliteAlignments {
             for (Phone p : raw) phones.add(new Phone(p.name(), Math.round(Math.max(0, Math.min(length, p.end() - start)) * 1e4) / 1e4));
             return new Alignment(phones, kept[1] - kept[0]);
         } finally {
-            Files.deleteIfExists(txt);
             Files.deleteIfExists(wav);
         }
     }

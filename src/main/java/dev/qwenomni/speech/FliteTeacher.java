@@ -21,18 +21,34 @@ public final class FliteTeacher implements Teacher {
         if (!voices().contains(voice)) throw new IllegalArgumentException("flite has no voice '" + voice + "' (" + voices() + ")");
         Files.createDirectories(workDir);
         List<Wav.Audio> out = new ArrayList<>();
-        Path txt = Files.createTempFile(workDir, "flite", ".txt"), wav = Files.createTempFile(workDir, "flite", ".wav");
+        Path wav = Files.createTempFile(workDir, "flite", ".wav");
         try {
+            // flite loads in milliseconds, so one call per sentence
             for (String t : texts) {
-                // flite loads in milliseconds, so one call per sentence; the text goes through a file, not a shell
-                Files.writeString(txt, t, StandardCharsets.UTF_8);
-                Processes.run(List.of("flite", "-voice", voice, "-f", txt.toString(), "-o", wav.toString()), null, workDir, 120);
+                run(voice, t, List.of(), wav.toString(), workDir, 120);
                 out.add(Wav.read(wav));
             }
         } finally {
-            Files.deleteIfExists(txt);
             Files.deleteIfExists(wav);
         }
         return out;
+    }
+
+    /**
+     * Runs flite once: {@code flite -voice V OPTIONS -f TEXTFILE -o OUT}, the text going through a
+     * file, not a shell. Returns what flite printed (phones with -ps or -psdur).
+     */
+    public static String run(String voice, String text, List<String> options, String out, Path workDir, long timeoutSeconds) throws IOException {
+        Files.createDirectories(workDir);
+        Path txt = Files.createTempFile(workDir, "flite", ".txt");
+        try {
+            Files.writeString(txt, text, StandardCharsets.UTF_8);
+            List<String> cmd = new ArrayList<>(List.of("flite", "-voice", voice));
+            cmd.addAll(options);
+            cmd.addAll(List.of("-f", txt.toString(), "-o", out));
+            return Processes.run(cmd, null, workDir, timeoutSeconds);
+        } finally {
+            Files.deleteIfExists(txt);
+        }
     }
 }

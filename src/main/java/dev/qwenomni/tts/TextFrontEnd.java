@@ -99,15 +99,8 @@ public enum TextFrontEnd {
 
         /** flite's phones for the raw text (its own normalisation), as the rms voice would speak them. */
         static String flite(String text, Path workDir) throws IOException {
-            Files.createDirectories(workDir);
-            Path txt = Files.createTempFile(workDir, "phones", ".txt");
-            try {
-                Files.writeString(txt, text, StandardCharsets.UTF_8);
-                String ps = Processes.run(List.of("flite", "-voice", "rms", "-ps", "-f", txt.toString(), "-o", "none"), null, workDir, 60);
-                return String.join(" ", ps.strip().split("\\s+"));
-            } finally {
-                Files.deleteIfExists(txt);
-            }
+            String ps = dev.qwenomni.speech.FliteTeacher.run("rms", text, List.of("-ps"), "none", workDir, 60);
+            return String.join(" ", ps.strip().split("\\s+"));
         }
 
         static String espeak(String text, Path workDir) throws IOException {
