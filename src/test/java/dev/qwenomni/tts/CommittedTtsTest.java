@@ -1,0 +1,62 @@
+package dev.qwenomni.tts;
+
+import dev.qwenomni.asr.ErrorRate;
+import dev.qwenomni.asr.Recognizer;
+import dev.qwenomni.audio.MelCepstrum;
+import dev.qwenomni.audio.Resampler;
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.model.DecodeAttention;
+import dev.qwenomni.model.SamplingConfig;
+import dev.qwenomni.speech.FliteTeacher;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The committed checkpoints speak: checkpoints/tts + checkpoints/codec with speak's default
+ * sampling say the birch sentence (never trained on: the training text is the King James Bible)
+ * so that the recogniser hears it, at about the teacher's length and close to the teacher's
+ * spectrum. Needs flite (the model's front-end reads flite's phones) and pocketsphinx.
+ */
+@Tag("slow")
+class CommittedTtsTest {
+    static final Path TTS = Path.of("checkpoints/tts"), CODEC = Path.of("checkpoints/codec");
+    static final String BIRCH = "The birch canoe slid on the smooth planks.";
+    @TempDir Path tmp;
+
+    @Test
+    void committedModelSaysTheBirchSentence() throws Exception {
+        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        assumeTrue(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
+        assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        Synthesizer s = Synthesizer.load(TTS, CODEC, DecodeAttention.Kind.SCAN, tmp.resolve("phonemes"));
+        SamplingConfig speakDefaults = new SamplingConfig(0.3, 0, 0.9, 1.1, 0, 1);
+        Synthesizer.Result r = s.synthesize(List.of(BIRCH), null, speakDefaults, null).get(0);
+        assertTrue(r.stopped(), "the model never said end_of_speech (" + r.frames() + " frames)");
+
+        Wav.Audio teacher = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
+        float[] ref = Resampler.resample(teacher.samples(), teacher.sampleRate(), s.sampleRate());
+        double ratio = r.audio().length / (double) ref.length;
+        assertTrue(ratio > 0.7 && ratio < 1.4, "length ratio to the teacher " + ratio);
+        double mcd = new MelCepstrum(s.sampleRate()).mcd(ref, r.audio());
+        assertTrue(mcd < MCD_BOUND, "MCD against the teacher " + mcd + " dB");
+
+        Path wav = tmp.resolve("birch.wav");
+        Wav.write(wav, r.audio(), s.sampleRate());
+        List<String> heard = new Recognizer(null, 1).transcribe(List.of(wav), tmp.resolve("asr"));
+        ErrorRate.Totals t = ErrorRate.score(List.of(BIRCH), heard);
+        assertTrue(t.cer() < CER_BOUND, "heard as \"" + heard.get(0) + "\", CER " + t.cer());
+    }
+
+    // measured on the committed step 6500 (seed 1, temperature 0.3): MCD 1.43 dB, CER 46% ("the birch
+    // can use later on this with the planters"; the teacher itself is heard as "the bridge can inflict
+    // on the smooth planks"); seeds 2 and 3 gave 29% and 34%, temperature 0.6 gave 54-68%
+    static final double MCD_BOUND = 1.9, CER_BOUND = 0.65;
+}
