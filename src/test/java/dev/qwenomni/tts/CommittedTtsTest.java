@@ -37,8 +37,7 @@ class CommittedTtsTest {
         assumeTrue(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
         assumeTrue(Recognizer.available(), "pocketsphinx not installed");
         Synthesizer s = Synthesizer.load(TTS, CODEC, DecodeAttention.Kind.SCAN, tmp.resolve("phonemes"));
-        SamplingConfig speakDefaults = new SamplingConfig(0.3, 0, 0.9, 1.1, 0, 1);
-        Synthesizer.Result r = s.synthesize(List.of(BIRCH), null, speakDefaults, null).get(0);
+        Synthesizer.Result r = s.synthesize(List.of(BIRCH), null, SamplingConfig.SPEECH, null).get(0);
         assertTrue(r.stopped(), "the model never said end_of_speech (" + r.frames() + " frames)");
 
         Wav.Audio teacher = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
