@@ -10,15 +10,30 @@ import java.util.List;
  * decodes one window covering the newly emittable frames plus that context. With noise off, or
  * seeded by absolute position, the concatenated output equals {@link SnacCodec#decode} sample for
  * sample. Frames arrive in units of the coarsest code (one code at level 0 and its finer codes).
+ *
+ * <p>Every window decodes its context again, so decoding one coarse frame at a time would cost
+ * (frames + left + right) / frames of the one-shot decode (6x for our codec's 4 + 10 + 10).
+ * Windows therefore grow: the first is emitted as soon as any frame is final (time to first
+ * audio), and each next one waits for twice as many new frames, up to {@code maxChunk}.
  */
 public final class StreamingDecoder {
     private final SnacCodec codec;
     private final int left, right, hop, latent;
     private final int[] strides;
     private final List<int[]> levels = new ArrayList<>();
-    private int emitted;
+    private final int maxChunk;
+    private int emitted, chunk = 1;
 
-    public StreamingDecoder(SnacCodec codec) {
+    /** Up to 32 new latent frames per window: re-decoding our codec's context then costs at most (32 + 20) / 32. */
+    public static final int DEFAULT_MAX_CHUNK = 32;
+
+    /** Windows growing to {@link #DEFAULT_MAX_CHUNK} latent frames. */
+    public StreamingDecoder(SnacCodec codec) { this(codec, DEFAULT_MAX_CHUNK); }
+
+    /** {@code maxChunk} bounds the new latent frames a window waits for (1 = decode whatever is final at every push). */
+    public StreamingDecoder(SnacCodec codec, int maxChunk) {
+        if (maxChunk < 1) throw new IllegalArgumentException("maxChunk must be at least 1 latent frame, got " + maxChunk);
+        this.maxChunk = maxChunk;
         if (codec.config.attnWindowSize() != null)
             throw new UnsupportedOperationException("streaming decode of a codec with attention windows (attn_window_size "
                     + codec.config.attnWindowSize() + ") is not supported: decode whole windows with SnacCodec.decode");
@@ -43,7 +58,10 @@ public final class StreamingDecoder {
             System.arraycopy(codes[i], 0, grown, old.length, codes[i].length);
             levels.set(i, grown);
         }
-        return emit(known() - right);
+        int ready = known() - right;
+        if (ready - emitted < chunk) return new float[0];
+        chunk = Math.min(2 * (ready - emitted), maxChunk);
+        return emit(ready);
     }
 
     /** The rest of the audio once no more codes will come. */

@@ -19,13 +19,28 @@ class StreamingDecoderTest {
         dev.qwenomni.nn.ConvKernel saved = dev.qwenomni.nn.ConvKernel.active;
         dev.qwenomni.nn.ConvKernel.active = kernel;
         try {
-            streamAndCompare(kernel == dev.qwenomni.nn.ConvKernel.DIRECT ? 0 : 1e-5);
+            double tolerance = kernel == dev.qwenomni.nn.ConvKernel.DIRECT ? 0 : 1e-5;
+            int everyPush = streamAndCompare(tolerance, 1);
+            int growing = streamAndCompare(tolerance, StreamingDecoder.DEFAULT_MAX_CHUNK);
+            // growing windows re-decode the context fewer times for the same samples
+            assertTrue(growing < everyPush, "windows: growing " + growing + ", one per push " + everyPush);
         } finally {
             dev.qwenomni.nn.ConvKernel.active = saved;
         }
     }
 
-    private void streamAndCompare(double tolerance) throws Exception {
+    @Test
+    void rejectsAnEmptyChunk() throws Exception {
+        SnacCodec codec;
+        try (var r = dev.qwenomni.io.SafeTensors.open(SnacFixtureParityTest.FIXTURE)) {
+            codec = SnacFixtureParityTest.load(r);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> new StreamingDecoder(codec, 0));
+        assertTrue(e.getMessage().contains("maxChunk"), e.getMessage());
+    }
+
+    /** Streams random codes a coarse frame at a time; returns how many windows produced audio. */
+    private int streamAndCompare(double tolerance, int maxChunk) throws Exception {
         SnacCodec codec;
         try (var r = dev.qwenomni.io.SafeTensors.open(SnacFixtureParityTest.FIXTURE)) {
             codec = SnacFixtureParityTest.load(r); // the snac package's weights: realistic activation scales
@@ -37,14 +52,16 @@ class StreamingDecoderTest {
         for (int[] l : codes) for (int i = 0; i < l.length; i++) l[i] = r.nextInt(64);
         float[] oneShot = codec.decode(codes);
 
-        StreamingDecoder s = new StreamingDecoder(codec);
+        codec.setNoise(NoiseSource.seeded(9));
+        StreamingDecoder s = new StreamingDecoder(codec, maxChunk);
         assertTrue(s.contextLeft() > 0 && s.contextRight() > 0);
         float[] streamed = new float[0];
-        int firstAudioAfter = -1;
+        int firstAudioAfter = -1, windows = 0;
         for (int f = 0; f < coarse; f++) {
             float[] chunk = s.push(new int[][]{{codes[0][f]}, {codes[1][2 * f], codes[1][2 * f + 1]},
                     {codes[2][4 * f], codes[2][4 * f + 1], codes[2][4 * f + 2], codes[2][4 * f + 3]}});
             if (chunk.length > 0 && firstAudioAfter < 0) firstAudioAfter = f;
+            if (chunk.length > 0) windows++;
             streamed = concat(streamed, chunk);
         }
         streamed = concat(streamed, s.finish());
@@ -57,6 +74,7 @@ class StreamingDecoderTest {
             for (int i = 0; i < oneShot.length; i++) { max = Math.max(max, Math.abs(oneShot[i])); err = Math.max(err, Math.abs(oneShot[i] - streamed[i])); }
             assertTrue(err <= tolerance * max, "streamed vs one-shot: max error " + err + " of max " + max);
         }
+        return windows;
     }
 
     @Test
