@@ -118,6 +118,7 @@ public final class CodecCommand implements Runnable {
         @Parameters(index = "0", arity = "0..1", description = "folder of .wav files (or use --manifest)") Path folder;
         @Option(names = "--manifest", description = "speech manifest: evaluate the clips of --split instead of a folder") Path manifest;
         @Option(names = "--split", defaultValue = "test", description = "manifest split (default ${DEFAULT-VALUE}: held out from training)") String split;
+        @Option(names = "--speaker", description = "only this manifest speaker (e.g. flite:rms); default all") String speaker;
         @Option(names = "--wer", description = "also transcribe the originals and the resyntheses with the recogniser (needs --manifest for the texts)")
         boolean wer;
         @Option(names = "--out", description = "write the resyntheses here (default: a temporary folder, deleted)") Path out;
@@ -134,8 +135,9 @@ public final class CodecCommand implements Runnable {
             List<String> texts = new java.util.ArrayList<>();
             if (manifest != null) {
                 for (var e : dev.qwenomni.speech.ManifestEntry.read(manifest))
-                    if (e.split().equals(split)) { wavs.add(e.resolve(manifest)); texts.add(e.text()); }
-                if (wavs.isEmpty()) throw new IllegalArgumentException(manifest + ": no clips in split '" + split + "'");
+                    if (e.split().equals(split) && (speaker == null || e.speaker().equals(speaker))) { wavs.add(e.resolve(manifest)); texts.add(e.text()); }
+                if (wavs.isEmpty())
+                    throw new IllegalArgumentException(manifest + ": no clips in split '" + split + "'" + (speaker == null ? "" : " for speaker '" + speaker + "'"));
             } else if (folder != null) {
                 if (wer) throw new IllegalArgumentException("--wer needs --manifest (the reference texts)");
                 try (var s = java.nio.file.Files.walk(folder)) {

@@ -85,6 +85,17 @@ class TrainCliTest {
                 "streamed decode writes the same audio");
         assertEquals(140 * 512, dev.qwenomni.audio.Wav.read(a).samples().length);
         assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
+        // a manifest's test clips, filtered by speaker; an unknown speaker is named in the error
+        java.nio.file.Files.copy(wav, dir.resolve("birch.wav"));
+        Path manifest = dir.resolve("manifest.jsonl");
+        java.nio.file.Files.writeString(manifest, "{\"id\":\"b\",\"text\":\"The birch canoe slid on the smooth planks.\","
+                + "\"speaker\":\"flite:rms\",\"duration\":2.92,\"split\":\"test\",\"path\":\"birch.wav\"}\n");
+        assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--speaker", "flite:rms"));
+        StringWriter err = new StringWriter();
+        CommandLine bad = Omni.commandLine();
+        bad.setErr(new PrintWriter(err));
+        assertEquals(1, bad.execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--speaker", "flite:kal"));
+        assertTrue(err.toString().contains("speaker 'flite:kal'"), err.toString());
         // SI-SDR: a signal against itself is very high, against its negation very low
         float[] x = dev.qwenomni.audio.Wav.read(wav).samples(), noisy = x.clone();
         java.util.Random rnd = new java.util.Random(1);
