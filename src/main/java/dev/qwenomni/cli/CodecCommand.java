@@ -125,7 +125,8 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
         @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
         @Option(names = "--jobs", defaultValue = "2") int jobs;
-        @Option(names = "--limit", defaultValue = "0") int limit;
+        @Option(names = "--limit", defaultValue = "0",
+                description = "evaluate N clips spread evenly over the list (0 = all): the manifest lists voices one after another") int limit;
 
         @Override
         public Integer call() throws Exception {
@@ -147,7 +148,17 @@ public final class CodecCommand implements Runnable {
             } else {
                 throw new IllegalArgumentException("give a folder of WAVs or --manifest");
             }
-            if (limit > 0 && wavs.size() > limit) { wavs = wavs.subList(0, limit); if (!texts.isEmpty()) texts = texts.subList(0, limit); }
+            if (limit > 0 && wavs.size() > limit) {
+                List<Path> w = new java.util.ArrayList<>();
+                List<String> t = new java.util.ArrayList<>();
+                for (int k = 0; k < limit; k++) {
+                    int i = (int) ((long) k * wavs.size() / limit);
+                    w.add(wavs.get(i));
+                    if (!texts.isEmpty()) t.add(texts.get(i));
+                }
+                wavs = w;
+                texts = t;
+            }
             Path dir = out != null ? java.nio.file.Files.createDirectories(out) : java.nio.file.Files.createTempDirectory("codec-eval");
             try {
                 dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
