@@ -148,16 +148,9 @@ public final class CodecCommand implements Runnable {
             } else {
                 throw new IllegalArgumentException("give a folder of WAVs or --manifest");
             }
-            if (limit > 0 && wavs.size() > limit) {
-                List<Path> w = new java.util.ArrayList<>();
-                List<String> t = new java.util.ArrayList<>();
-                for (int k = 0; k < limit; k++) {
-                    int i = (int) ((long) k * wavs.size() / limit);
-                    w.add(wavs.get(i));
-                    if (!texts.isEmpty()) t.add(texts.get(i));
-                }
-                wavs = w;
-                texts = t;
+            if (limit > 0) {
+                wavs = spread(wavs, limit);
+                texts = spread(texts, limit);
             }
             Path dir = out != null ? java.nio.file.Files.createDirectories(out) : java.nio.file.Files.createTempDirectory("codec-eval");
             try {
@@ -202,6 +195,14 @@ public final class CodecCommand implements Runnable {
         }
 
         /** Scale-invariant signal-to-distortion ratio of estimate y against reference x, in dB. */
+        /** At most {@code n} items at even strides over the list, first included, order kept. */
+        static <T> List<T> spread(List<T> items, int n) {
+            if (items.size() <= n) return items;
+            List<T> r = new java.util.ArrayList<>(n);
+            for (int k = 0; k < n; k++) r.add(items.get((int) ((long) k * items.size() / n)));
+            return r;
+        }
+
         static double siSdr(float[] x, float[] y) {
             double xy = 0, xx = 0;
             for (int i = 0; i < x.length; i++) { xy += (double) x[i] * y[i]; xx += (double) x[i] * x[i]; }

@@ -106,6 +106,21 @@ class TrainCliTest {
     }
 
     @Test
+    void codecEvalLimitSpreadsOverTheList() {
+        // 207 test clips listed voice after voice (52, 52, 52, 51): 40 must reach every voice
+        java.util.List<Integer> all = java.util.stream.IntStream.range(0, 207).boxed().toList();
+        java.util.List<Integer> some = CodecCommand.Eval.spread(all, 40);
+        assertEquals(40, some.size());
+        assertEquals(0, some.get(0));
+        for (int voice = 0; voice < 4; voice++) {
+            int lo = 52 * voice, hi = Math.min(207, lo + 52);
+            assertTrue(some.stream().anyMatch(i -> i >= lo && i < hi), "no clip of voice " + voice + " in " + some);
+        }
+        assertEquals(some.stream().distinct().count(), 40, "clips repeat: " + some);
+        assertEquals(all, CodecCommand.Eval.spread(all, 500));
+    }
+
+    @Test
     void badInputGivesOneClearLine() {
         StringWriter err = new StringWriter();
         CommandLine cl = Omni.commandLine();
