@@ -194,7 +194,6 @@ public final class CodecCommand implements Runnable {
             return 0;
         }
 
-        /** Scale-invariant signal-to-distortion ratio of estimate y against reference x, in dB. */
         /** At most {@code n} items at even strides over the list, first included, order kept. */
         static <T> List<T> spread(List<T> items, int n) {
             if (items.size() <= n) return items;
@@ -203,6 +202,7 @@ public final class CodecCommand implements Runnable {
             return r;
         }
 
+        /** Scale-invariant signal-to-distortion ratio of estimate y against reference x, in dB. */
         static double siSdr(float[] x, float[] y) {
             double xy = 0, xx = 0;
             for (int i = 0; i < x.length; i++) { xy += (double) x[i] * y[i]; xx += (double) x[i] * x[i]; }
