@@ -88,8 +88,8 @@ class TrainCliTest {
         // a manifest's test clips, filtered by speaker; an unknown speaker is named in the error
         java.nio.file.Files.copy(wav, dir.resolve("birch.wav"));
         Path manifest = dir.resolve("manifest.jsonl");
-        java.nio.file.Files.writeString(manifest, "{\"id\":\"b\",\"text\":\"The birch canoe slid on the smooth planks.\","
-                + "\"speaker\":\"flite:rms\",\"duration\":2.92,\"split\":\"test\",\"path\":\"birch.wav\"}\n");
+        dev.qwenomni.speech.ManifestEntry.write(manifest, java.util.List.of(new dev.qwenomni.speech.ManifestEntry(
+                "b", "The birch canoe slid on the smooth planks.", "flite:rms", 2.92, "test", "birch.wav")));
         assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--speaker", "flite:rms"));
         StringWriter err = new StringWriter();
         CommandLine bad = Omni.commandLine();

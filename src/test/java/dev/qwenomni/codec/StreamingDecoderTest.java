@@ -52,7 +52,6 @@ class StreamingDecoderTest {
         for (int[] l : codes) for (int i = 0; i < l.length; i++) l[i] = r.nextInt(64);
         float[] oneShot = codec.decode(codes);
 
-        codec.setNoise(NoiseSource.seeded(9));
         StreamingDecoder s = new StreamingDecoder(codec, maxChunk);
         assertTrue(s.contextLeft() > 0 && s.contextRight() > 0);
         float[] streamed = new float[0];
