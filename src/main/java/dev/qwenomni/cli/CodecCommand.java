@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
 /** The codec on its own: WAV to codes, codes to WAV, and its speed. */
 @Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
         subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecCommand.Eval.class,
-                CodecTrainCommand.class})
+                CodecCommand.Widen.class, CodecTrainCommand.class})
 public final class CodecCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -213,6 +213,45 @@ public final class CodecCommand implements Runnable {
                 noise += e * e;
             }
             return 10 * Math.log10(Math.max(target, 1e-12) / Math.max(noise, 1e-12));
+        }
+    }
+
+    @Command(name = "widen", mixinStandardHelpOptions = true,
+            description = "A copy of a codec with a wider decoder that decodes the same audio (function-preserving), and the same "
+                    + "encoder and quantizers, so the codes and a TTS model trained on them stay valid; train it on with "
+                    + "codec train --init OUT --freeze-codes.")
+    static final class Widen implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true) Path codec;
+        @Option(names = "--decoder-dim", required = true, description = "the new decoder_dim (at least the codec's)") int decoderDim;
+        @Option(names = "--out", required = true) Path out;
+        @Option(names = "--noise", defaultValue = "0.01",
+                description = "noise on the copied channels' weights, relative to each layer's weight RMS, so copies can part (default ${DEFAULT-VALUE})")
+        double noise;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacCodec src = CodecCheckpoint.load(codec);
+            SnacCodec wide = dev.qwenomni.codec.DecoderWidening.widen(src, decoderDim, noise, seed);
+            CodecCheckpoint.save(wide, out);
+            // how far the noise moved the output: decode a few seconds of codes both ways
+            src.setNoise(NoiseSource.OFF);
+            wide.setNoise(NoiseSource.OFF);
+            int[][] codes = new int[src.config.vqStrides().length][];
+            Random r = new Random(seed);
+            int frames = 64;
+            for (int l = 0; l < codes.length; l++) {
+                codes[l] = new int[frames * src.config.vqStrides()[0] / src.config.vqStrides()[l]];
+                for (int t = 0; t < codes[l].length; t++) codes[l][t] = r.nextInt(src.config.codebookSize());
+            }
+            float[] a = src.decode(codes), b = wide.decode(codes);
+            double diff = 0, energy = 0;
+            for (int i = 0; i < a.length; i++) { diff += (a[i] - b[i]) * (double) (a[i] - b[i]); energy += (double) a[i] * a[i]; }
+            System.out.printf(Locale.ROOT, "%s: decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
+                            + "decode of random codes differs by %.2e relative RMS%n", out, src.config.decoderDim(), decoderDim,
+                    src.params.count(), wide.params.count(), CodecCheckpoint.codesSha256(wide).substring(0, 16),
+                    CodecCheckpoint.codesSha256(wide).equals(CodecCheckpoint.codesSha256(src)), Math.sqrt(diff / Math.max(energy, 1e-30)));
+            return 0;
         }
     }
 

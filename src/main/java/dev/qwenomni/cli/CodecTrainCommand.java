@@ -2,6 +2,7 @@ package dev.qwenomni.cli;
 
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
+import dev.qwenomni.codec.CodecCheckpoint;
 import dev.qwenomni.codec.CodecTask;
 import dev.qwenomni.codec.NoiseSource;
 import dev.qwenomni.codec.SnacCodec;
@@ -31,6 +32,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
     @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl") Path manifest;
     @Option(names = "--out", defaultValue = "runs/codec") Path out;
     @Option(names = "--config", description = "a SNAC config.json (default: the small built-in config)") Path config;
+    @Option(names = "--init", description = "start a fresh run from this codec checkpoint (its config and weights, e.g. from codec widen) "
+            + "instead of random weights; not with --config") Path init;
     @Option(names = "--steps", defaultValue = "2000") int steps;
     @Option(names = "--batch", defaultValue = "4", description = "segments per micro-batch") int batch;
     @Option(names = "--segment", defaultValue = "12288", description = "samples per segment (rounded to the pad multiple)") int segment;
@@ -50,7 +53,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SnacConfig cfg = config == null ? DEFAULT : SnacConfig.read(config);
+        if (init != null && config != null) throw new IllegalArgumentException("--init takes its config from " + init + ": drop --config");
+        SnacCodec start = init == null ? null : CodecCheckpoint.load(init);
+        SnacConfig cfg = start != null ? start.config : config == null ? DEFAULT : SnacConfig.read(config);
         SnacCodec codec = new SnacCodec(cfg);
         if (!java.nio.file.Files.isRegularFile(manifest))
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
@@ -61,7 +66,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " trains the decoder only since step " + java.nio.file.Files.readString(frozenMarker).strip()
                     + " (" + frozenMarker + "); resume it with --freeze-codes");
         if (freezeCodes) codec.freezeCodes();
-        CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed);
+        CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start);
         // DAC's recipe: AdamW, betas (0.8, 0.99)
         TrainConfig tc = new TrainConfig(steps, batch, segment, accum, lr, warmup, 0.1, 0.01, 0.8, 0.99, 1e-8, clip,
                 evalEvery, evalClips, checkpointEvery, seed, "n/a");

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,14 +73,32 @@ public final class CodecCheckpoint {
     }
 
     /**
-     * SHA-256 (hex) of the weights that decide which codes audio gets: the config plus every
-     * encoder and quantizer tensor (name, shape, values). A TTS model is tied to this, not to the
-     * whole file, so the decoder can go on training (with the codes frozen) under a trained TTS model.
+     * SHA-256 (hex) of what decides which codes audio gets: the config's encoder and quantizer
+     * fields (not decoder_dim, decoder_rates or noise) plus every encoder and quantizer tensor
+     * (name, shape, values). A TTS model is tied to this, not to the whole file, so the decoder can
+     * go on training, or be widened ({@link DecoderWidening}), under a trained TTS model.
      */
     public static String codesSha256(SnacCodec codec) {
+        ObjectNode cfg = configJson(codec.config);
+        cfg.remove(List.of("decoder_dim", "decoder_rates", "noise"));
+        return sha256(cfg, codec);
+    }
+
+    /**
+     * The hash as it was first defined, over the whole config: TTS checkpoints from before
+     * 2026-11-26 carry this one, and they still load with a codec of the same config.
+     */
+    public static String legacyCodesSha256(SnacCodec codec) { return sha256(configJson(codec.config), codec); }
+
+    /** Whether a TTS model that stored this hash was trained on this codec's codes. */
+    public static boolean hasCodes(SnacCodec codec, String sha256) {
+        return codesSha256(codec).equals(sha256) || legacyCodesSha256(codec).equals(sha256);
+    }
+
+    private static String sha256(ObjectNode cfg, SnacCodec codec) {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-            d.update(configJson(codec.config).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.update(cfg.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (Param p : codec.params.params()) {
                 if (!SnacCodec.definesCodes(p.name)) continue;
                 d.update((p.name + p.shapeString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -31,6 +31,7 @@ public final class CodecTask implements TrainTask {
     private int[] order;
     private long epoch;
     private int index;
+    private SnacCodec start;
 
     public CodecTask(SnacCodec codec, Path manifest, List<ManifestEntry> entries, int segment, int batch, int evalClips, long seed)
             throws IOException {
@@ -68,7 +69,25 @@ public final class CodecTask implements TrainTask {
     }
 
     @Override public ParamStore params() { return codec.params; }
-    @Override public void initialize(long s) { codec.initialize(s); }
+    @Override
+    public void initialize(long s) {
+        if (start == null) { codec.initialize(s); return; }
+        var byName = new java.util.HashMap<String, ParamStore.Param>();
+        for (ParamStore.Param p : start.params.params()) byName.put(p.name, p);
+        for (ParamStore.Param p : codec.params.params()) {
+            ParamStore.Param q = byName.get(p.name);
+            if (q == null || !java.util.Arrays.equals(q.shape, p.shape))
+                throw new IllegalArgumentException("start codec has " + (q == null ? "no " + p.name : p.name + " " + q.shapeString())
+                        + ", the codec being trained needs " + p.shapeString());
+            java.lang.foreign.MemorySegment.copy(q.v, 0, p.v, 0, p.size * Float.BYTES);
+        }
+    }
+
+    /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
+    public CodecTask startFrom(SnacCodec weights) {
+        this.start = weights;
+        return this;
+    }
     @Override public long unitsPerStep() { return (long) segment * batch; }
     @Override public String unitName() { return "sample"; }
 

@@ -51,6 +51,25 @@ class CodecTrainingTest {
     }
 
     @Test
+    void aFreshRunStartsFromGivenWeights() throws IOException {
+        Path m = manifest();
+        SnacCodec narrow = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        narrow.initialize(4);
+        SnacCodec start = DecoderWidening.widen(narrow, 96, 0.01, 2), trained = new SnacCodec(start.config);
+        CodecTask task = new CodecTask(trained, m, ManifestEntry.read(m), 4096, 2, 1, 5).startFrom(start);
+        task.initialize(99);
+        for (int i = 0; i < start.params.params().size(); i++) {
+            var a = start.params.params().get(i);
+            var b = trained.params.params().get(i);
+            assertEquals(a.name, b.name);
+            for (long k = 0; k < a.size; k++) assertEquals(dev.qwenomni.tensor.Kernels.get(a.v, k), dev.qwenomni.tensor.Kernels.get(b.v, k), a.name);
+        }
+        CodecTask mismatched = new CodecTask(new SnacCodec(narrow.config), m, ManifestEntry.read(m), 4096, 2, 1, 5).startFrom(start);
+        var e = assertThrows(IllegalArgumentException.class, () -> mismatched.initialize(1));
+        assertTrue(e.getMessage().contains("decoder."), e.getMessage());
+    }
+
+    @Test
     void reseededCodesComeFromVariedEncodings() {
         dev.qwenomni.tensor.ParamStore s = new dev.qwenomni.tensor.ParamStore();
         VectorQuantizer q = new VectorQuantizer(s, "q", 4, 16, 3, 1);

@@ -1,0 +1,113 @@
+package dev.qwenomni.codec;
+
+import dev.qwenomni.tensor.Kernels;
+import dev.qwenomni.tensor.ParamStore.Param;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A widened decoder decodes what the narrow one decodes, from the same codes. */
+class DecoderWideningTest {
+    /** tiny24's layout (latent 128, decoder 64 -> 32 -> 16 -> 8 -> 4 channels), depthwise or not. */
+    private static SnacCodec codec(boolean depthwise, long seed) {
+        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
+                new int[]{4, 2, 1}, true, depthwise));
+        c.initialize(seed);
+        // biases and Snake alphas away from their init values, so a channel mapped wrongly shows
+        Random r = new Random(seed);
+        for (Param p : c.params.params())
+            if (p.name.endsWith(".bias") || p.name.endsWith(".alpha"))
+                for (long i = 0; i < p.size; i++) Kernels.set(p.v, i, (float) (p.name.endsWith(".alpha") ? 0.5 + r.nextDouble() : 0.1 * r.nextGaussian()));
+        return c;
+    }
+
+    private static float[] speechLike(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        double phase = 0;
+        for (int i = 0; i < n; i++) {
+            phase += 2 * Math.PI * (120 + 40 * Math.sin(i / 3000.0)) / 24000;
+            x[i] = (float) (0.3 * Math.sin(phase) + 0.2 * Math.sin(3 * phase) + 0.05 * r.nextGaussian());
+        }
+        return x;
+    }
+
+    private static double relativeRms(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double d = 0, e = 0;
+        for (int i = 0; i < a.length; i++) { d += (a[i] - b[i]) * (double) (a[i] - b[i]); e += (double) a[i] * a[i]; }
+        return Math.sqrt(d / e);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void widenedDecoderKeepsTheCodesAndTheAudio(boolean depthwise) {
+        SnacCodec narrow = codec(depthwise, 3);
+        SnacCodec wide = DecoderWidening.widen(narrow, 96, 0, 1);
+        assertEquals(96, wide.config.decoderDim());
+        assertTrue(wide.params.count() > narrow.params.count());
+        assertEquals(CodecCheckpoint.codesSha256(narrow), CodecCheckpoint.codesSha256(wide));
+        assertNotEquals(CodecCheckpoint.legacyCodesSha256(narrow), CodecCheckpoint.legacyCodesSha256(wide), "the legacy hash covers decoder_dim");
+
+        float[] x = narrow.preprocess(speechLike(9000, 4));
+        int[][] codes = narrow.encode(x);
+        assertArrayEquals(codes[2], wide.encode(x)[2]);
+        for (NoiseSource noise : new NoiseSource[]{NoiseSource.OFF, NoiseSource.seeded(11)}) {
+            narrow.setNoise(noise);
+            wide.setNoise(noise);
+            float[] a = narrow.decode(codes), b = wide.decode(codes);
+            assertTrue(relativeRms(a, b) < 1e-4, "widened decode differs by " + relativeRms(a, b));
+        }
+    }
+
+    @Test
+    void noiseLetsTheCopiesPartButBarelyMovesTheOutput() {
+        SnacCodec narrow = codec(true, 5);
+        SnacCodec exact = DecoderWidening.widen(narrow, 128, 0, 1), noisy = DecoderWidening.widen(narrow, 128, 0.01, 1);
+        narrow.setNoise(NoiseSource.OFF);
+        noisy.setNoise(NoiseSource.OFF);
+        int[][] codes = narrow.encode(narrow.preprocess(speechLike(9000, 6)));
+        double d = relativeRms(narrow.decode(codes), noisy.decode(codes));
+        assertTrue(d > 1e-6 && d < 0.05, "noise 0.01 moved the decode by " + d);
+        // doubling copies every channel once: with noise 0 a copy's weights equal its source's, with noise they do not
+        Param e = param(exact, "decoder.model.2.block.1.parametrizations.weight.original1"), n = param(noisy, e.name);
+        int rows = (int) e.shape[0], per = (int) (e.size / rows), copy = rows / 2;
+        int source = -1;
+        for (int r = 0; r < copy && source < 0; r++) if (row(e, r, per)[0] == row(e, copy, per)[0]) source = r;
+        assertTrue(source >= 0, "the exact widening's channel " + copy + " should copy one of the first " + copy);
+        assertArrayEquals(row(e, source, per), row(e, copy, per));
+        assertFalse(java.util.Arrays.equals(row(n, source, per), row(n, copy, per)));
+    }
+
+    @Test
+    void narrowingIsRefused() {
+        SnacCodec c = codec(true, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> DecoderWidening.widen(c, 32, 0, 1));
+        assertTrue(e.getMessage().contains("narrower"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DecoderWidening.widen(c, 72, 0, 1));
+        assertTrue(e.getMessage().contains("divisible"), e.getMessage());
+    }
+
+    @Test
+    void legacyHashStillIdentifiesTheCodes() {
+        SnacCodec c = codec(true, 2), other = codec(true, 9);
+        assertTrue(CodecCheckpoint.hasCodes(c, CodecCheckpoint.codesSha256(c)));
+        assertTrue(CodecCheckpoint.hasCodes(c, CodecCheckpoint.legacyCodesSha256(c)));
+        assertFalse(CodecCheckpoint.hasCodes(other, CodecCheckpoint.codesSha256(c)));
+        assertFalse(CodecCheckpoint.hasCodes(other, CodecCheckpoint.legacyCodesSha256(c)));
+    }
+
+    private static Param param(SnacCodec c, String name) {
+        return c.params.params().stream().filter(p -> p.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    private static float[] row(Param p, int r, int per) {
+        float[] a = new float[per];
+        for (int i = 0; i < per; i++) a[i] = Kernels.get(p.v, (long) r * per + i);
+        return a;
+    }
+}
