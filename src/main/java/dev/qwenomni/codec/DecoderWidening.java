@@ -119,7 +119,7 @@ public final class DecoderWidening {
                     for (int kk = 0; kk < k; kk++) nw[(j * inW + i) * k + kk] = w[(out.source[j] * inOld + si) * k + kk] * scale;
                 }
             perturbRows(nw, out, inW * k, 1, w);
-            setWeightNorm(b.g, b.v, nw, out.size());
+            setWeightNorm(b.g, b.v, nw, gather(vScale(a.g, a.v), out));
             if (a.b != null) write(b.b, gather(Layers.read(a.b), out));
             return out;
         }
@@ -137,7 +137,7 @@ public final class DecoderWidening {
                     for (int kk = 0; kk < k; kk++) nw[(i * out.size() + j) * k + kk] = w[(si * cout + out.source[j]) * k + kk] / in.copies[si];
             }
             perturbRows(nw, out, k, in.size(), w);
-            setWeightNorm(b.g, b.v, nw, in.size());
+            setWeightNorm(b.g, b.v, nw, gather(vScale(a.g, a.v), in));
             write(b.b, gather(Layers.read(a.b), out));
             return out;
         }
@@ -166,17 +166,36 @@ public final class DecoderWidening {
         return y;
     }
 
-    /** v = W and g = the row norms of W, so the weight norm gives back W exactly. */
-    private static void setWeightNorm(Param g, Param v, float[] w, int rows) {
-        int n = w.length / rows;
-        float[] norms = new float[rows];
+    /**
+     * Per row, ||v|| / |g|: how far training has grown v past the weight it stands for. The step
+     * AdamW takes on v moves the weight's direction by about lr / ||v||, so the wide codec keeps
+     * these scales; setting v = W instead (||v|| = g) multiplied the effective learning rate of
+     * every direction by this factor, up to ~200x in the noise blocks' 1x1 convs of the committed
+     * codec, and cost the first widened run more than the width gave in 2000 steps.
+     */
+    private static float[] vScale(Param g, Param v) {
+        float[] gv = Layers.read(g), vv = Layers.read(v), s = new float[gv.length];
+        int n = vv.length / gv.length;
+        for (int r = 0; r < gv.length; r++) {
+            double ss = 0;
+            for (int i = r * n; i < (r + 1) * n; i++) ss += (double) vv[i] * vv[i];
+            s[r] = (float) (Math.sqrt(ss) / Math.abs(gv[r]));
+        }
+        return s;
+    }
+
+    /** g = the row norms of W and v = W scaled per row (the weight norm gives back W exactly, whatever the scale). */
+    private static void setWeightNorm(Param g, Param v, float[] w, float[] rowScale) {
+        int rows = rowScale.length, n = w.length / rows;
+        float[] norms = new float[rows], nv = new float[w.length];
         for (int r = 0; r < rows; r++) {
             double ss = 0;
             for (int i = r * n; i < (r + 1) * n; i++) ss += (double) w[i] * w[i];
             norms[r] = (float) Math.sqrt(ss);
+            for (int i = r * n; i < (r + 1) * n; i++) nv[i] = w[i] * rowScale[r];
         }
         write(g, norms);
-        write(v, w);
+        write(v, nv);
     }
 
     private static void write(Param p, float[] values) {

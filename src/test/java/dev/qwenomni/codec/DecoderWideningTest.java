@@ -17,11 +17,13 @@ class DecoderWideningTest {
         SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
                 new int[]{4, 2, 1}, true, depthwise));
         c.initialize(seed);
-        // biases and Snake alphas away from their init values, so a channel mapped wrongly shows
+        // biases and Snake alphas away from their init values, so a channel mapped wrongly shows, and
+        // weight-norm g no longer ||v|| (as after training), so a scale the widening loses shows
         Random r = new Random(seed);
         for (Param p : c.params.params())
-            if (p.name.endsWith(".bias") || p.name.endsWith(".alpha"))
-                for (long i = 0; i < p.size; i++) Kernels.set(p.v, i, (float) (p.name.endsWith(".alpha") ? 0.5 + r.nextDouble() : 0.1 * r.nextGaussian()));
+            if (p.name.endsWith(".bias") || p.name.endsWith(".alpha") || p.name.endsWith("original0"))
+                for (long i = 0; i < p.size; i++)
+                    Kernels.set(p.v, i, p.name.endsWith(".bias") ? (float) (0.1 * r.nextGaussian()) : Kernels.get(p.v, i) * (float) (0.3 + 1.5 * r.nextDouble()));
         return c;
     }
 
@@ -62,6 +64,32 @@ class DecoderWideningTest {
             float[] a = narrow.decode(codes), b = wide.decode(codes);
             assertTrue(relativeRms(a, b) < 1e-4, "widened decode differs by " + relativeRms(a, b));
         }
+    }
+
+    /** ||v|| / g per row: the widening keeps it for the old rows, so AdamW's steps keep their effect. */
+    @Test
+    void weightNormScalesAreKept() {
+        SnacCodec narrow = codec(true, 7), wide = DecoderWidening.widen(narrow, 128, 0.01, 1);
+        int checked = 0;
+        for (Param v : narrow.params.params()) {
+            if (!v.name.startsWith("decoder.") || !v.name.endsWith("original1")) continue;
+            float[] a = ratios(narrow, v.name), b = ratios(wide, v.name);
+            for (int row = 0; row < a.length; row++, checked++)
+                assertEquals(a[row], b[row], 1e-4 * a[row], v.name + " row " + row);
+        }
+        assertTrue(checked > 500, "checked " + checked + " rows");
+    }
+
+    private static float[] ratios(SnacCodec c, String vName) {
+        Param v = param(c, vName), g = param(c, vName.replace("original1", "original0"));
+        int rows = (int) g.size, per = (int) (v.size / rows);
+        float[] r = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            double ss = 0;
+            for (float x : row(v, i, per)) ss += (double) x * x;
+            r[i] = (float) (Math.sqrt(ss) / Math.abs(Kernels.get(g.v, i)));
+        }
+        return r;
     }
 
     @Test
