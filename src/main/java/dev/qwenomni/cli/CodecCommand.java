@@ -127,11 +127,13 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--jobs", defaultValue = "2") int jobs;
         @Option(names = "--limit", defaultValue = "0",
                 description = "evaluate N clips spread evenly over the list (0 = all): the manifest lists voices one after another") int limit;
+        @Option(names = "--noise-seed", description = "decode with the noise blocks on, seeded by position, as in training and in speak "
+                + "(default: noise off)") Long noiseSeed;
 
         @Override
         public Integer call() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
-            c.setNoise(NoiseSource.OFF);
+            c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
             if (manifest != null) {
