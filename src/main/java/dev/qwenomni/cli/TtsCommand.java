@@ -57,7 +57,7 @@ public final class TtsCommand implements Runnable {
                 description = "train on these teacher voices only (default ${DEFAULT-VALUE}; 'all' = every voice in the manifest)") List<String> voices;
         @Option(names = "--default-voice", defaultValue = "flite:rms", description = "voice speak uses when none is given") String defaultVoice;
         @Option(names = "--text-loss", description = "also train on predicting the text tokens") boolean textLoss;
-        @Option(names = "--steps", defaultValue = "9000", description = "optimizer steps; the cosine schedule ends here (default ${DEFAULT-VALUE})") int steps;
+        @Option(names = "--steps", defaultValue = "11000", description = "optimizer steps; the cosine schedule ends here (default ${DEFAULT-VALUE})") int steps;
         @Option(names = "--batch", defaultValue = "4") int batch;
         @Option(names = "--seq-len", defaultValue = "1024") int seqLen;
         @Option(names = "--accum", defaultValue = "1") int accum;
