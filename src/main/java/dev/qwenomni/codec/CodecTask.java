@@ -71,16 +71,8 @@ public final class CodecTask implements TrainTask {
     @Override public ParamStore params() { return codec.params; }
     @Override
     public void initialize(long s) {
-        if (start == null) { codec.initialize(s); return; }
-        var byName = new java.util.HashMap<String, ParamStore.Param>();
-        for (ParamStore.Param p : start.params.params()) byName.put(p.name, p);
-        for (ParamStore.Param p : codec.params.params()) {
-            ParamStore.Param q = byName.get(p.name);
-            if (q == null || !java.util.Arrays.equals(q.shape, p.shape))
-                throw new IllegalArgumentException("start codec has " + (q == null ? "no " + p.name : p.name + " " + q.shapeString())
-                        + ", the codec being trained needs " + p.shapeString());
-            java.lang.foreign.MemorySegment.copy(q.v, 0, p.v, 0, p.size * Float.BYTES);
-        }
+        if (start == null) codec.initialize(s);
+        else codec.copyWeights(start, name -> true);
     }
 
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */

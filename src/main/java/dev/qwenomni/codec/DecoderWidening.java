@@ -7,7 +7,6 @@ import dev.qwenomni.codec.Layers.Tanh;
 import dev.qwenomni.codec.Layers.WNConv1d;
 import dev.qwenomni.codec.Layers.WNConvTranspose1d;
 import dev.qwenomni.nn.WeightNorm;
-import dev.qwenomni.tensor.Kernels;
 import dev.qwenomni.tensor.ParamStore.Param;
 
 import java.util.SplittableRandom;
@@ -61,13 +60,7 @@ public final class DecoderWidening {
                     + " (each decoder block halves the channels)");
         SnacCodec dst = new SnacCodec(new SnacConfig(c.samplingRate(), c.encoderDim(), c.encoderRates(), newDim, c.decoderRates(),
                 c.attnWindowSize(), c.codebookSize(), c.codebookDim(), c.vqStrides(), c.noise(), c.depthwise()));
-        var byName = new java.util.HashMap<String, Param>();
-        for (Param p : dst.params.params()) byName.put(p.name, p);
-        for (Param p : src.params.params()) {
-            if (p.name.startsWith("decoder.")) continue;
-            Param q = byName.get(p.name);
-            write(q, Layers.read(p));
-        }
+        dst.copyWeights(src, name -> !name.startsWith("decoder."));
         new Walk(noise, new SplittableRandom(seed)).module(src.decoder, dst.decoder, ChannelMap.identity(c.latentDim()));
         return dst;
     }
@@ -84,7 +77,7 @@ public final class DecoderWidening {
             if (from instanceof Snake1d a && to instanceof Snake1d b) {
                 float[] alpha = Layers.read(a.alpha), out = new float[in.size()];
                 for (int j = 0; j < out.length; j++) out[j] = alpha[in.source[j]];
-                write(b.alpha, out);
+                Layers.write(b.alpha, out);
                 return in;
             }
             if (from instanceof ResidualUnit a && to instanceof ResidualUnit b) {
@@ -120,7 +113,7 @@ public final class DecoderWidening {
                 }
             perturbRows(nw, out, inW * k, 1, w);
             setWeightNorm(b.g, b.v, nw, gather(vScale(a.g, a.v), out));
-            if (a.b != null) write(b.b, gather(Layers.read(a.b), out));
+            if (a.b != null) Layers.write(b.b, gather(Layers.read(a.b), out));
             return out;
         }
 
@@ -138,7 +131,7 @@ public final class DecoderWidening {
             }
             perturbRows(nw, out, k, in.size(), w);
             setWeightNorm(b.g, b.v, nw, gather(vScale(a.g, a.v), in));
-            write(b.b, gather(Layers.read(a.b), out));
+            Layers.write(b.b, gather(Layers.read(a.b), out));
             return out;
         }
 
@@ -174,32 +167,18 @@ public final class DecoderWidening {
      * codec, and cost the first widened run more than the width gave in 2000 steps.
      */
     private static float[] vScale(Param g, Param v) {
-        float[] gv = Layers.read(g), vv = Layers.read(v), s = new float[gv.length];
-        int n = vv.length / gv.length;
-        for (int r = 0; r < gv.length; r++) {
-            double ss = 0;
-            for (int i = r * n; i < (r + 1) * n; i++) ss += (double) vv[i] * vv[i];
-            s[r] = (float) (Math.sqrt(ss) / Math.abs(gv[r]));
-        }
+        float[] gv = Layers.read(g), s = WeightNorm.rowNorms(Layers.read(v), gv.length);
+        for (int r = 0; r < gv.length; r++) s[r] /= Math.abs(gv[r]);
         return s;
     }
 
     /** g = the row norms of W and v = W scaled per row (the weight norm gives back W exactly, whatever the scale). */
     private static void setWeightNorm(Param g, Param v, float[] w, float[] rowScale) {
         int rows = rowScale.length, n = w.length / rows;
-        float[] norms = new float[rows], nv = new float[w.length];
-        for (int r = 0; r < rows; r++) {
-            double ss = 0;
-            for (int i = r * n; i < (r + 1) * n; i++) ss += (double) w[i] * w[i];
-            norms[r] = (float) Math.sqrt(ss);
+        float[] nv = new float[w.length];
+        for (int r = 0; r < rows; r++)
             for (int i = r * n; i < (r + 1) * n; i++) nv[i] = w[i] * rowScale[r];
-        }
-        write(g, norms);
-        write(v, nv);
-    }
-
-    private static void write(Param p, float[] values) {
-        if (values.length != p.size) throw new IllegalStateException(p.name + ": " + values.length + " values for " + p.shapeString());
-        for (int i = 0; i < values.length; i++) Kernels.set(p.v, i, values[i]);
+        Layers.write(g, WeightNorm.rowNorms(w, rows));
+        Layers.write(v, nv);
     }
 }

@@ -21,6 +21,11 @@ public final class Layers {
         return a;
     }
 
+    static void write(Param p, float[] values) {
+        if (values.length != p.size) throw new IllegalStateException(p.name + ": " + values.length + " values for " + p.shapeString());
+        java.lang.foreign.MemorySegment.copy(values, 0, p.v, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0, values.length);
+    }
+
     static void addGrad(Param p, float[] g) {
         for (int i = 0; i < g.length; i++) Kernels.set(p.g, i, Kernels.get(p.g, i) + g[i]);
     }

@@ -128,6 +128,21 @@ public final class SnacCodec {
         }
     }
 
+    /**
+     * Copies the named parameters (those {@code which} accepts) from another codec, by name; each
+     * must exist there with the same shape.
+     */
+    public void copyWeights(SnacCodec from, java.util.function.Predicate<String> which) {
+        for (Param p : params.params()) {
+            if (!which.test(p.name)) continue;
+            if (!from.params.has(p.name)) throw new IllegalArgumentException("source codec has no " + p.name + " (" + p.shapeString() + ")");
+            Param q = from.params.get(p.name);
+            if (!java.util.Arrays.equals(q.shape, p.shape))
+                throw new IllegalArgumentException("source codec has " + p.name + " " + q.shapeString() + ", this codec needs " + p.shapeString());
+            java.lang.foreign.MemorySegment.copy(q.v, 0, p.v, 0, p.size * Float.BYTES);
+        }
+    }
+
     /** Switches the decoder's noise: NoiseSource.OFF for deterministic output. */
     public void setNoise(NoiseSource source) { noiseBlocks.forEach(n -> n.noise = source); }
 

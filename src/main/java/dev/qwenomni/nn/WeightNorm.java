@@ -20,6 +20,18 @@ public final class WeightNorm {
         return w;
     }
 
+    /** ||x[r]|| for each of the rows (the first axis) of x. */
+    public static float[] rowNorms(float[] x, int rows) {
+        int n = x.length / rows;
+        float[] norms = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double ss = 0;
+            for (int i = r * n; i < (r + 1) * n; i++) ss += (double) x[i] * x[i];
+            norms[r] = (float) Math.sqrt(ss);
+        }
+        return norms;
+    }
+
     /** dg += <dW, v> / ||v||; dv += (g / ||v||) dW - (g dg_r / ||v||^2) v, per row. */
     public static void backward(float[] dw, float[] g, float[] v, float[] dg, float[] dv) {
         int rows = g.length, n = v.length / rows;
