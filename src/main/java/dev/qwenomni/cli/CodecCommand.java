@@ -136,9 +136,14 @@ public final class CodecCommand implements Runnable {
             c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
+            List<String> speakers = new java.util.ArrayList<>();
             if (manifest != null) {
                 for (var e : dev.qwenomni.speech.ManifestEntry.read(manifest))
-                    if (e.split().equals(split) && (speaker == null || e.speaker().equals(speaker))) { wavs.add(e.resolve(manifest)); texts.add(e.text()); }
+                    if (e.split().equals(split) && (speaker == null || e.speaker().equals(speaker))) {
+                        wavs.add(e.resolve(manifest));
+                        texts.add(e.text());
+                        speakers.add(e.speaker());
+                    }
                 if (wavs.isEmpty())
                     throw new IllegalArgumentException(manifest + ": no clips in split '" + split + "'" + (speaker == null ? "" : " for speaker '" + speaker + "'"));
             } else if (folder != null) {
@@ -153,12 +158,14 @@ public final class CodecCommand implements Runnable {
             if (limit > 0) {
                 wavs = spread(wavs, limit);
                 texts = spread(texts, limit);
+                speakers = spread(speakers, limit);
             }
             Path dir = out != null ? java.nio.file.Files.createDirectories(out) : java.nio.file.Files.createTempDirectory("codec-eval");
             try {
                 dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
                 long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
                 double mel = 0, sisdr = 0, seconds = 0;
+                double[] clipMel = new double[wavs.size()];
                 List<Path> resynth = new java.util.ArrayList<>();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < wavs.size(); i++) {
@@ -168,7 +175,8 @@ public final class CodecCommand implements Runnable {
                     int[][] codes = c.encode(x);
                     for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     float[] y = c.decode(codes);
-                    mel += spectral.compute(y, x, null, 0, 0).mel() / wavs.size();
+                    clipMel[i] = spectral.compute(y, x, null, 0, 0).mel();
+                    mel += clipMel[i] / wavs.size();
                     sisdr += siSdr(x, y) / wavs.size();
                     seconds += raw.length / (double) c.config.samplingRate();
                     Path r = dir.resolve(String.format(Locale.ROOT, "%04d_%s", i, wavs.get(i).getFileName()));
@@ -185,15 +193,39 @@ public final class CodecCommand implements Runnable {
                 }
                 if (wer) {
                     var rec = dev.qwenomni.asr.Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
-                    var orig = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(wavs, dir.resolve("asr-work")));
-                    var ours = dev.qwenomni.asr.ErrorRate.score(texts, rec.transcribe(resynth, dir.resolve("asr-work")));
+                    List<String> origText = rec.transcribe(wavs, dir.resolve("asr-work"));
+                    List<String> oursText = rec.transcribe(resynth, dir.resolve("asr-work"));
+                    var orig = dev.qwenomni.asr.ErrorRate.score(texts, origText);
+                    var ours = dev.qwenomni.asr.ErrorRate.score(texts, oursText);
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
                             100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
+                    // the voices differ a lot, so a manifest of several gets its table by voice as well
+                    var voices = byVoice(speakers);
+                    if (voices.size() > 1) for (var entry : voices.entrySet()) {
+                        String v = entry.getKey();
+                        List<Integer> idx = entry.getValue();
+                        var o = dev.qwenomni.asr.ErrorRate.score(pick(texts, idx), pick(origText, idx));
+                        var r = dev.qwenomni.asr.ErrorRate.score(pick(texts, idx), pick(oursText, idx));
+                        double vm = idx.stream().mapToDouble(k -> clipMel[k]).average().orElse(0);
+                        System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f%n",
+                                v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm);
+                    }
                 }
             } finally {
                 if (out == null) dev.qwenomni.io.FileTrees.delete(dir);
             }
             return 0;
+        }
+
+        /** Clip indices by speaker, speakers in order of first appearance. */
+        static java.util.LinkedHashMap<String, List<Integer>> byVoice(List<String> speakers) {
+            var m = new java.util.LinkedHashMap<String, List<Integer>>();
+            for (int k = 0; k < speakers.size(); k++) m.computeIfAbsent(speakers.get(k), v -> new java.util.ArrayList<>()).add(k);
+            return m;
+        }
+
+        static <T> List<T> pick(List<T> items, List<Integer> idx) {
+            return idx.stream().map(items::get).toList();
         }
 
         /** At most {@code n} items at even strides over the list, first included, order kept. */

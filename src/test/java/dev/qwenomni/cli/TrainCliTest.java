@@ -121,6 +121,16 @@ class TrainCliTest {
     }
 
     @Test
+    void codecEvalGroupsClipsByVoiceInOrderOfFirstAppearance() {
+        var g = CodecCommand.Eval.byVoice(java.util.List.of("flite:rms", "flite:awb", "flite:rms", "festival:slt_hts", "flite:awb"));
+        assertEquals(java.util.List.of("flite:rms", "flite:awb", "festival:slt_hts"), java.util.List.copyOf(g.keySet()));
+        assertEquals(java.util.List.of(0, 2), g.get("flite:rms"));
+        assertEquals(java.util.List.of(1, 4), g.get("flite:awb"));
+        assertEquals(java.util.List.of(3), g.get("festival:slt_hts"));
+        assertEquals(java.util.List.of("b", "d"), CodecCommand.Eval.pick(java.util.List.of("a", "b", "c", "d"), g.get("flite:rms").stream().map(i -> i + 1).toList()));
+    }
+
+    @Test
     void badInputGivesOneClearLine() {
         StringWriter err = new StringWriter();
         CommandLine cl = Omni.commandLine();
