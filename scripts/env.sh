@@ -35,5 +35,5 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$NCORES}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$NCORES}"
 
 OMNI_JVM_ARGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -Djava.awt.headless=true -Xmx6g
+  -Djava.awt.headless=true -Xmx"${OMNI_XMX:-6g}"
   -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G)

@@ -42,6 +42,7 @@ public final class CodecTask implements TrainTask {
         this.evalClips = evalClips;
         this.seed = seed;
         this.spectral = new SpectralLoss(codec.config.samplingRate());
+        requireHeapFor(manifest, entries, codec.config.samplingRate(), Runtime.getRuntime().maxMemory());
         for (ManifestEntry e : entries) {
             if (!e.split().equals("train") && !e.split().equals("val")) continue; // never the held-out test clips
             Wav.Audio a = Wav.read(e.resolve(manifest));
@@ -52,6 +53,21 @@ public final class CodecTask implements TrainTask {
         if (train.isEmpty() || val.isEmpty()) throw new IOException(manifest + ": needs train and val clips");
         usage = new long[codec.quantizers.size()][codec.config.codebookSize()];
         shuffle();
+    }
+
+    /**
+     * The training and validation clips are held in memory as floats, so a large manifest must fail
+     * up front with the fix, not minutes later with an OutOfMemoryError.
+     */
+    static void requireHeapFor(Path manifest, List<ManifestEntry> entries, int sampleRate, long maxHeap) {
+        double seconds = entries.stream().filter(e -> !e.split().equals("test")).mapToDouble(ManifestEntry::duration).sum();
+        long needed = (long) (seconds * sampleRate * Float.BYTES);
+        // leave room for the model, optimizer state, batches and the loss's buffers
+        if (needed > 0.7 * maxHeap)
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s: %.1f h of train/val audio takes %.1f GiB as floats, more than 70%% of the %.1f GiB Java heap; "
+                            + "raise it (OMNI_XMX=%dg ./omni ...) or train on a smaller manifest",
+                    manifest, seconds / 3600, needed / 1073741824.0, maxHeap / 1073741824.0, (long) Math.ceil(needed / 0.7 / 1073741824.0)));
     }
 
     private void shuffle() {

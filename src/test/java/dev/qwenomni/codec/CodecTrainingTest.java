@@ -136,4 +136,18 @@ class CodecTrainingTest {
         dev.qwenomni.tensor.Kernels.set(after.params.get("quantizer.quantizers.0.codebook.weight").v, 0, 9f);
         assertNotEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
     }
+
+    @Test
+    void aManifestTooLargeForTheHeapIsRefusedUpFrontWithTheFix() {
+        // 20 h of train audio at 24 kHz is 6.4 GiB of floats; the held-out test clips are never loaded
+        List<ManifestEntry> big = List.of(
+                new ManifestEntry("a", "t", "flite:rms", 72000, "train", "a.wav"),
+                new ManifestEntry("b", "t", "flite:rms", 1e6, "test", "b.wav"));
+        Path m = Path.of("data/cache/speech-rms20/manifest.jsonl");
+        long gib = 1L << 30;
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTask.requireHeapFor(m, big, 24000, 6 * gib));
+        assertTrue(e.getMessage().contains("speech-rms20/manifest.jsonl") && e.getMessage().contains("20.0 h")
+                && e.getMessage().contains("OMNI_XMX=10g"), e.getMessage());
+        assertDoesNotThrow(() -> CodecTask.requireHeapFor(m, big, 24000, 13 * gib));
+    }
 }
