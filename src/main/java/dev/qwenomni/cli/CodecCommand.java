@@ -164,7 +164,7 @@ public final class CodecCommand implements Runnable {
             try {
                 dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
                 long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
-                double mel = 0, sisdr = 0, seconds = 0;
+                double sisdr = 0, seconds = 0;
                 double[] clipMel = new double[wavs.size()];
                 List<Path> resynth = new java.util.ArrayList<>();
                 long t0 = System.nanoTime();
@@ -176,7 +176,6 @@ public final class CodecCommand implements Runnable {
                     for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     float[] y = c.decode(codes);
                     clipMel[i] = spectral.compute(y, x, null, 0, 0).mel();
-                    mel += clipMel[i] / wavs.size();
                     sisdr += siSdr(x, y) / wavs.size();
                     seconds += raw.length / (double) c.config.samplingRate();
                     Path r = dir.resolve(String.format(Locale.ROOT, "%04d_%s", i, wavs.get(i).getFileName()));
@@ -184,6 +183,7 @@ public final class CodecCommand implements Runnable {
                     resynth.add(r);
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
+                double mel = Arrays.stream(clipMel).average().orElse(0);
                 System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB (encode+decode %.1f s)%n",
                         wavs.size(), seconds, mel, sisdr, wall);
                 for (int l = 0; l < usage.length; l++) {

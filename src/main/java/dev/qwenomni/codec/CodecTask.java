@@ -44,7 +44,7 @@ public final class CodecTask implements TrainTask {
         this.spectral = new SpectralLoss(codec.config.samplingRate());
         requireHeapFor(manifest, entries, codec.config.samplingRate(), Runtime.getRuntime().maxMemory());
         for (ManifestEntry e : entries) {
-            if (!e.split().equals("train") && !e.split().equals("val")) continue; // never the held-out test clips
+            if (!loaded(e)) continue;
             Wav.Audio a = Wav.read(e.resolve(manifest));
             if (a.sampleRate() != codec.config.samplingRate())
                 throw new IOException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + codec.config.samplingRate());
@@ -55,12 +55,15 @@ public final class CodecTask implements TrainTask {
         shuffle();
     }
 
+    /** Only train and val clips are read: never the held-out test clips. */
+    private static boolean loaded(ManifestEntry e) { return e.split().equals("train") || e.split().equals("val"); }
+
     /**
      * The training and validation clips are held in memory as floats, so a large manifest must fail
      * up front with the fix, not minutes later with an OutOfMemoryError.
      */
     static void requireHeapFor(Path manifest, List<ManifestEntry> entries, int sampleRate, long maxHeap) {
-        double seconds = entries.stream().filter(e -> !e.split().equals("test")).mapToDouble(ManifestEntry::duration).sum();
+        double seconds = entries.stream().filter(CodecTask::loaded).mapToDouble(ManifestEntry::duration).sum();
         long needed = (long) (seconds * sampleRate * Float.BYTES);
         // leave room for the model, optimizer state, batches and the loss's buffers
         if (needed > 0.7 * maxHeap)
