@@ -44,7 +44,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "100") int evalEvery;
     @Option(names = "--eval-clips", defaultValue = "16") int evalClips;
     @Option(names = "--checkpoint-every", defaultValue = "100") int checkpointEvery;
-    @Option(names = "--reseed-every", defaultValue = "50", description = "re-seed unused codes every N steps (0 = never)") int reseedEvery;
+    @Option(names = "--reseed-every", description = "re-seed the codes unused for N steps (0 = never; default: the steps in which the "
+            + "coarsest level picks 16 x codebook_size codes, rounded up to whole checkpoint intervals: 700 for the default codec)")
+    Integer reseedEveryOption;
     @Option(names = "--freeze-codes", description = "train the decoder only: the encoder and quantizers (so every clip's codes) stay as they are; "
             + "a run folder that froze them once must keep this flag") boolean freezeCodes;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
@@ -70,6 +72,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
         // DAC's recipe: AdamW, betas (0.8, 0.99)
         TrainConfig tc = new TrainConfig(steps, batch, segment, accum, lr, warmup, 0.1, 0.01, 0.8, 0.99, 1e-8, clip,
                 evalEvery, evalClips, checkpointEvery, seed, "n/a");
+        int reseedEvery = reseedEveryOption != null ? reseedEveryOption : task.defaultReseedEvery(accum, Math.max(1, checkpointEvery));
+        if (reseedEvery < 0) throw new IllegalArgumentException("--reseed-every must be 0 (never) or positive, not " + reseedEvery);
+        if (!freezeCodes && reseedEvery > 0) log.info("unused codes are re-seeded every {} steps", reseedEvery);
         if (reseedEvery > 0 && checkpointEvery % reseedEvery != 0)
             log.warn("--checkpoint-every {} is not a multiple of --reseed-every {}: a resumed run will differ from an unbroken one",
                     checkpointEvery, reseedEvery);

@@ -130,6 +130,22 @@ public final class CodecTask implements TrainTask {
         return m;
     }
 
+    /**
+     * How many codes the coarsest level must pick, per code of its book, before an unpicked code counts as dead.
+     * Measured on our codec after 7000 steps: in a 50-step window (1200 coarse picks) about 580 codes of the three
+     * levels went unpicked and were re-seeded every time, though over 1000 steps only 3-7 are; the rare codes were
+     * alive, and re-seeding them threw away what the decoder had learned of them.
+     */
+    public static final int PICKS_PER_CODE = 16;
+
+    /** The default re-seed interval: the steps in which the coarsest level picks PICKS_PER_CODE x codebook_size codes, rounded up to a multiple of {@code multiple}. */
+    public int defaultReseedEvery(int accum, int multiple) {
+        SnacConfig c = codec.config;
+        long picksPerStep = (long) segment / c.hopLength() / c.vqStrides()[0] * batch * accum;
+        long steps = Math.max(1, ((long) PICKS_PER_CODE * c.codebookSize() + picksPerStep - 1) / picksPerStep);
+        return (int) Math.min(Integer.MAX_VALUE, (steps + multiple - 1) / multiple * multiple);
+    }
+
     /** Re-seeds the codes no training segment has used since the last call; returns how many (none while the codes are frozen). */
     public int reseedDeadCodes() {
         if (codec.codesFrozen()) return 0;

@@ -45,7 +45,7 @@ class CodecTrainingTest {
         if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
         TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
-        // re-seed unused codes every 3 steps, as codec train does every 50: part of what must resume exactly
+        // re-seed unused codes every 3 steps, as codec train does every few hundred: part of what must resume exactly
         new Trainer(task, tc, out).showProgress(false).afterStep(step -> { if (step % 3 == 0) task.reseedDeadCodes(); }).run(3, stopAfter);
         return codec;
     }
@@ -87,6 +87,21 @@ class CodecTrainingTest {
         for (int k = 0; k < 16; k++) rows.add(java.util.Arrays.toString(java.util.Arrays.copyOfRange(cb, 3 * k, 3 * k + 3)));
         assertEquals(16, rows.size(), "40 encodings seen, 16 distinct rows drawn");
         assertEquals(0, q.reseedDead(new long[16], new java.util.Random(3)), "the pool empties at each re-seed");
+    }
+
+    @Test
+    void theDefaultReseedIntervalWaitsForSixteenCoarsePicksPerCode() throws IOException {
+        Path m = manifest();
+        List<ManifestEntry> e = ManifestEntry.read(m);
+        // default codec: 12288 samples / hop 512 / stride 4 = 6 coarse codes per segment, 24 per step of 4;
+        // 16 x 1024 picks take 683 steps, rounded up to whole checkpoint intervals of 100
+        CodecTask small = new CodecTask(new SnacCodec(dev.qwenomni.cli.CodecTrainCommand.DEFAULT), m, e, 12288, 4, 1, 5);
+        assertEquals(700, small.defaultReseedEvery(1, 100));
+        assertEquals(400, small.defaultReseedEvery(2, 100), "accumulation picks more codes per step");
+        assertEquals(683, small.defaultReseedEvery(1, 1));
+        // SNAC 24 kHz: 4096 codes, the same strides: 65536 picks at 24 per step
+        CodecTask real = new CodecTask(new SnacCodec(SnacConfig.SNAC_24KHZ), m, e, 12288, 4, 1, 5);
+        assertEquals(2731, real.defaultReseedEvery(1, 1));
     }
 
     @Test
