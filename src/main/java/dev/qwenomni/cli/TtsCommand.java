@@ -85,6 +85,9 @@ public final class TtsCommand implements Runnable {
                 description = "guided layers (default: every layer but the first, whose queries cannot yet know how far the speech has got)")
         List<Integer> guideLayers;
         @Mixin ModelOptions modelOptions;
+        @Option(names = "--init", description = "start a fresh run from this TTS checkpoint's weights (e.g. checkpoints/tts, to train it on "
+                + "codes from a new codec); its model config is used (the size options are ignored) and its front-end must be --front-end's")
+        Path init;
 
         @Override
         public Integer call() throws Exception {
@@ -98,6 +101,14 @@ public final class TtsCommand implements Runnable {
                 manifest = new DatasetBuilder(new DatasetBuilder.Options(kjv, testList,
                         manifest.toAbsolutePath().getParent(), voices, dataHours, 60, 2, !noProgress)).build().manifest();
             }
+            TextFrontEnd fe = TextFrontEnd.parse(frontEnd);
+            Qwen3Config initModel = null;
+            if (init != null) {
+                TtsConfig from = TtsConfig.read(init);
+                if (from.frontEnd() != fe)
+                    throw new IllegalArgumentException("--init " + init + " reads " + from.frontEnd().id() + ", not --front-end " + fe.id());
+                initModel = Qwen3Config.read(init.resolve("config.json"));
+            }
             SnacCodec codec = CodecCheckpoint.load(codecDir);
             String sha = CodecCheckpoint.codesSha256(codec);
             List<ManifestEntry> entries = ManifestEntry.read(manifest).stream()
@@ -105,7 +116,6 @@ public final class TtsCommand implements Runnable {
                     .filter(e -> allVoices || voices.contains(e.speaker())).toList();
             if (entries.isEmpty()) throw new IllegalArgumentException(manifest + ": no train/val clips" + (allVoices ? "" : " for voices " + voices));
             Map<String, int[][]> codes = new CodeCache(cache.resolve("codes"), sha).codes(codec, manifest, entries);
-            TextFrontEnd fe = TextFrontEnd.parse(frontEnd);
             int[] strides = codec.config.vqStrides();
             double frameRate = codec.config.samplingRate() / (double) (codec.config.hopLength() * strides[0]);
             TtsConfig probe = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1, frameRate);
@@ -125,6 +135,12 @@ public final class TtsCommand implements Runnable {
             List<TtsExamples.Example> train = all.stream().filter(e -> e.split().equals("train")).toList();
             List<TtsExamples.Example> val = all.stream().filter(e -> e.split().equals("val")).toList();
             Qwen3Config mc = modelOptions.config(TrainCommand.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());
+            if (initModel != null) {
+                if (initModel.vocabSize() != mc.vocabSize() || initModel.eosTokenId() != mc.eosTokenId())
+                    throw new IllegalArgumentException("--init " + init + ": vocabulary " + initModel.vocabSize() + " (end " + initModel.eosTokenId()
+                            + ") does not fit this codec's layout, " + mc.vocabSize() + " (end " + mc.eosTokenId() + ")");
+                mc = initModel;
+            }
             Qwen3Model model = new Qwen3Model(mc, AttentionKind.parse(attention));
             if (guideWeight > 0) {
                 boolean[] layers = new boolean[mc.numLayers()];
@@ -140,6 +156,7 @@ public final class TtsCommand implements Runnable {
                         java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
             }
             TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
+            if (init != null) task.startFrom(init);
             long tokensTrain = train.stream().mapToLong(e -> e.tokens().length).sum();
             log.info("{} train / {} val clips ({} dropped as longer than {} tokens), {} train tokens, front-end {}, {} voices",
                     train.size(), val.size(), task.dropped(train) + task.dropped(val), seqLen, tokensTrain, fe.id(),

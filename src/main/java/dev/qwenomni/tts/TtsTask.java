@@ -76,7 +76,24 @@ public final class TtsTask implements TrainTask {
     AttentionGuide.Batch lastGuideBatch() { return guideBatch; }
 
     @Override public ParamStore params() { return model.params(); }
-    @Override public void initialize(long s) { model.weights.initialize(s); }
+    private Path start;
+
+    @Override
+    public void initialize(long s) {
+        model.weights.initialize(s);
+        if (start == null) return;
+        try {
+            HfCheckpoint.loadMatching(model, start);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh run starts from this checkpoint's weights (same model config) instead of a random init; a resume ignores them. */
+    public TtsTask startFrom(Path checkpoint) {
+        this.start = checkpoint;
+        return this;
+    }
     @Override public long unitsPerStep() { return (long) B * T; }
     @Override public String unitName() { return "token"; }
 

@@ -58,6 +58,31 @@ class TtsTaskTest {
     }
 
     @Test
+    void aFreshRunStartsFromACheckpointsWeightsAndRefusesAnotherShape(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Random r = new Random(1);
+        TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
+        Qwen3Config mc = Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true);
+        List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
+        Qwen3Model trained = new Qwen3Model(mc, AttentionKind.MATERIALIZED);
+        TtsTask saved = new TtsTask(trained, cfg, train, val, 2, 128, 2, false, 3);
+        saved.initialize(1);
+        saved.saveModel(dir);
+
+        Qwen3Model fresh = new Qwen3Model(mc, AttentionKind.MATERIALIZED);
+        new TtsTask(fresh, cfg, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99);
+        for (int i = 0; i < trained.params().params().size(); i++) {
+            var a = trained.params().params().get(i);
+            var b = fresh.params().params().get(i);
+            for (long k = 0; k < a.size; k += 7)
+                assertEquals(dev.qwenomni.tensor.Kernels.get(a.v, k), dev.qwenomni.tensor.Kernels.get(b.v, k), a.name);
+        }
+        Qwen3Model wider = new Qwen3Model(Qwen3Config.qwen3(384, 48, 64, 1, 4, 2, 12, 10000, 256, true), AttentionKind.MATERIALIZED);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> new TtsTask(wider, cfg, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99));
+        assertTrue(e.getMessage().contains("config.json"), e.getMessage());
+    }
+
+    @Test
     void trainingCountsOnlyAudioTokensAndEvaluationReportsEachPart() {
         Random r = new Random(1);
         TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
