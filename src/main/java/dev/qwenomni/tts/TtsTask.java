@@ -38,6 +38,7 @@ public final class TtsTask implements TrainTask {
     private int[] order;
     private long epoch;
     private int index;
+    private Path start;
 
     public TtsTask(Qwen3Model model, TtsConfig config, List<Example> train, List<Example> val, int B, int T, int evalBatches,
                    boolean textLoss, long seed) {
@@ -76,12 +77,13 @@ public final class TtsTask implements TrainTask {
     AttentionGuide.Batch lastGuideBatch() { return guideBatch; }
 
     @Override public ParamStore params() { return model.params(); }
-    private Path start;
-
     @Override
     public void initialize(long s) {
-        model.weights.initialize(s);
-        if (start == null) return;
+        // loading sets every parameter (a missing one is an error), so a started run skips the random init
+        if (start == null) {
+            model.weights.initialize(s);
+            return;
+        }
         try {
             HfCheckpoint.loadMatching(model, start);
         } catch (IOException e) {
