@@ -75,12 +75,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
         int reseedEvery = reseedEveryOption != null ? reseedEveryOption : task.defaultReseedEvery(accum, Math.max(1, checkpointEvery));
         if (reseedEvery < 0) throw new IllegalArgumentException("--reseed-every must be 0 (never) or positive, not " + reseedEvery);
         if (!freezeCodes && reseedEvery > 0) log.info("unused codes are re-seeded every {} steps", reseedEvery);
-        if (reseedEvery > 0 && checkpointEvery % reseedEvery != 0)
-            log.warn("--checkpoint-every {} is not a multiple of --reseed-every {}: a resumed run will differ from an unbroken one",
-                    checkpointEvery, reseedEvery);
         Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress).afterStep(step -> {
-            // by global step, and the re-seed pool empties at each re-seed, so checkpoints taken at
-            // multiples of reseedEvery resume exactly
+            // by global step; checkpoints keep the window's counts and pools, so any of them resumes exactly
             if (reseedEvery > 0 && step % reseedEvery == 0) {
                 int n = task.reseedDeadCodes();
                 if (n > 0) log.info("re-seeded {} unused codes", n);

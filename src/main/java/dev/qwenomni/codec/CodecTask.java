@@ -189,7 +189,25 @@ public final class CodecTask implements TrainTask {
         return Math.exp(h);
     }
 
-    @Override public void saveModel(Path dir) throws IOException { CodecCheckpoint.save(codec, dir); }
+    /** Beside the codec in a training checkpoint: the code counts and encoding pools of the re-seed window under way. */
+    static final String RESEED_STATE = "reseed_state.safetensors";
+
+    @Override
+    public void saveModel(Path dir) throws IOException {
+        CodecCheckpoint.save(codec, dir);
+        // counts as decimal text in the metadata: exact, where float32 would round above 2^24
+        Map<String, dev.qwenomni.io.SafeTensors.Entry> pools = new LinkedHashMap<>();
+        Map<String, String> meta = new LinkedHashMap<>();
+        for (int l = 0; l < usage.length; l++) {
+            VectorQuantizer q = codec.quantizers.get(l);
+            pools.put("level" + l + ".pool", new dev.qwenomni.io.SafeTensors.Entry(new long[]{VectorQuantizer.RESERVOIR, q.codebookDim},
+                    java.lang.foreign.MemorySegment.ofArray(q.reseedPool())));
+            meta.put("level" + l + ".seen", Long.toString(q.reseedSeen()));
+            meta.put("level" + l + ".usage", java.util.Arrays.stream(usage[l]).mapToObj(Long::toString)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
+        dev.qwenomni.io.SafeTensors.writeF32(dir.resolve(RESEED_STATE), pools, meta);
+    }
 
     @Override
     public void loadModel(Path dir) throws IOException {
@@ -198,6 +216,33 @@ public final class CodecTask implements TrainTask {
             throw new IOException(dir + "/config.json: the checkpoint's codec config differs from the requested one");
         try (var r = dev.qwenomni.io.SafeTensors.open(dir.resolve("model.safetensors"))) {
             CodecCheckpoint.loadWeights(codec, r, "");
+        }
+        Path state = dir.resolve(RESEED_STATE);
+        if (!java.nio.file.Files.exists(state)) {
+            // checkpoints from before the window was saved: start a fresh window here
+            for (int l = 0; l < usage.length; l++) {
+                java.util.Arrays.fill(usage[l], 0);
+                VectorQuantizer q = codec.quantizers.get(l);
+                q.restoreReseedPool(new float[VectorQuantizer.RESERVOIR * q.codebookDim], 0);
+            }
+            return;
+        }
+        try (var r = dev.qwenomni.io.SafeTensors.open(state)) {
+            for (int l = 0; l < usage.length; l++) {
+                String key = "level" + l;
+                String seen = r.metadata().get(key + ".seen"), counts = r.metadata().get(key + ".usage");
+                if (seen == null || counts == null || !r.has(key + ".pool"))
+                    throw new IOException(state + ": no re-seed state for quantizer level " + l);
+                String[] parts = counts.isEmpty() ? new String[0] : counts.split(",");
+                if (parts.length != usage[l].length)
+                    throw new IOException(state + ": " + key + ".usage has " + parts.length + " counts, the codebook " + usage[l].length + " codes");
+                try {
+                    for (int c = 0; c < parts.length; c++) usage[l][c] = Long.parseLong(parts[c]);
+                    codec.quantizers.get(l).restoreReseedPool(r.floats(key + ".pool"), Long.parseLong(seen));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(state + ": " + key + ": " + e.getMessage(), e);
+                }
+            }
         }
     }
 

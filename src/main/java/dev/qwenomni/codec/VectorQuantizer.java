@@ -112,12 +112,13 @@ public final class VectorQuantizer {
     static final int RESERVOIR = 4096;
     private float[] pool;
     private long seen;
-    private final java.util.SplittableRandom poolRng = new java.util.SplittableRandom(17);
 
     private void remember(float[] ze, int Tc) {
         if (pool == null) pool = new float[RESERVOIR * codebookDim];
         for (int t = 0; t < Tc; t++) {
-            long slot = seen < RESERVOIR ? seen : poolRng.nextLong(seen + 1);
+            // the slot is a hash of the column's number, not a draw from a stateful generator, so
+            // the pool and its count are the whole state a checkpoint has to keep
+            long slot = seen < RESERVOIR ? seen : Long.remainderUnsigned(mix(seen), seen + 1);
             seen++;
             if (slot >= RESERVOIR) continue;
             for (int d = 0; d < codebookDim; d++) pool[(int) slot * codebookDim + d] = ze[d * Tc + t];
@@ -147,6 +148,29 @@ public final class VectorQuantizer {
         return n;
     }
     public int[] lastCodes() { return trainCodes; }
+
+    /** SplitMix64's finaliser: a well-spread 64-bit hash of n. */
+    private static long mix(long n) {
+        long z = (n + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** How many z_e columns the re-seed pool has sampled from since the last re-seed. */
+    public long reseedSeen() { return seen; }
+
+    /** The re-seed pool, RESERVOIR x codebook_dim, of which the first min(seen, RESERVOIR) rows are filled. */
+    public float[] reseedPool() { return pool == null ? new float[RESERVOIR * codebookDim] : pool.clone(); }
+
+    /** Restores what {@link #reseedSeen} and {@link #reseedPool} saved, so a resumed run re-seeds as an unbroken one would. */
+    public void restoreReseedPool(float[] saved, long seenSoFar) {
+        if (saved.length != RESERVOIR * codebookDim)
+            throw new IllegalArgumentException("re-seed pool of " + saved.length + " floats, expected " + RESERVOIR + " x " + codebookDim);
+        if (seenSoFar < 0) throw new IllegalArgumentException("re-seed pool count " + seenSoFar + " is negative");
+        pool = saved.clone();
+        seen = seenSoFar;
+    }
 
     /**
      * Backward of {@link #trainForward} for loss terms wCommit * MSE(z_e, sg(z_q)) and

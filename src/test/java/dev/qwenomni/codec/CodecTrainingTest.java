@@ -40,14 +40,23 @@ class CodecTrainingTest {
         return train(manifest, out, stopAfter, false);
     }
 
+    private final List<Integer> reseeded = new ArrayList<>();
+
     private SnacCodec train(Path manifest, Path out, int stopAfter, boolean freezeCodes) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
         TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
-        // re-seed unused codes every 3 steps, as codec train does every few hundred: part of what must resume exactly
-        new Trainer(task, tc, out).showProgress(false).afterStep(step -> { if (step % 3 == 0) task.reseedDeadCodes(); }).run(3, stopAfter);
+        // re-seed unused codes every 4 steps, as codec train does every few hundred: checkpoints fall every 3,
+        // so a resume from step 3 lands inside a window whose counts and pools must carry over
+        new Trainer(task, tc, out).showProgress(false).afterStep(step -> { if (step % 4 == 0) reseeded.add(task.reseedDeadCodes()); }).run(3, stopAfter);
         return codec;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
+        }
     }
 
     @Test
@@ -108,8 +117,16 @@ class CodecTrainingTest {
     void trainsCheckpointsAndResumes() throws IOException {
         Path m = manifest();
         SnacCodec unbroken = train(m, dir.resolve("a"), Integer.MAX_VALUE);
+        assertTrue(reseeded.get(0) > 0, "the re-seed at step 4 replaced codes: " + reseeded);
         train(m, dir.resolve("b"), 3);
+        assertTrue(Files.isRegularFile(dir.resolve("b/checkpoints/step-000003/" + CodecTask.RESEED_STATE)));
+        // the same checkpoint without its re-seed window: the resumed run must come out different
+        copyTree(dir.resolve("b"), dir.resolve("c"));
+        Files.delete(dir.resolve("c/checkpoints/step-000003/" + CodecTask.RESEED_STATE));
         SnacCodec resumed = train(m, dir.resolve("b"), Integer.MAX_VALUE);
+        SnacCodec forgetful = train(m, dir.resolve("c"), Integer.MAX_VALUE);
+        assertFalse(java.util.Arrays.equals(unbroken.params.values().data().asFloat(), forgetful.params.values().data().asFloat()),
+                "a resume that loses the re-seed window re-seeds differently");
         float[] pa = unbroken.params.values().data().asFloat(), pb = resumed.params.values().data().asFloat();
         SnacCodec init = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         init.initialize(3);
