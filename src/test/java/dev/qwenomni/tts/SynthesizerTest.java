@@ -1,5 +1,7 @@
 package dev.qwenomni.tts;
 
+import dev.qwenomni.audio.Wav;
+import dev.qwenomni.cli.SpeakCommandAccess;
 import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.SnacConfig;
@@ -8,6 +10,7 @@ import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.model.SamplingConfig;
 import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.nn.ConvKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +60,7 @@ class SynthesizerTest {
         List<float[]> chunks = new ArrayList<>();
         Synthesizer.Result streamed = s.synthesize(List.of(a), null, sc, (i, chunk) -> chunks.add(chunk)).get(0);
         for (int l = 0; l < 3; l++) assertArrayEquals(one.codes()[l], streamed.codes()[l]);
-        float[] joined = dev.qwenomni.cli.SpeakCommandAccess.concat(chunks);
+        float[] joined = SpeakCommandAccess.concat(chunks);
         // OpenBLAS picks its sgemm kernel by the matrix width, and on some CPUs (seen on an AVX-512
         // machine) a column's sum then rounds differently in a short streaming window than in the
         // whole clip: the gemm conv kernel may differ in the last bit, never in the 16-bit samples
@@ -66,20 +69,20 @@ class SynthesizerTest {
         assertEquals(one.audio().length, joined.length);
         assertTrue(maxDiff <= 1e-6f, "streamed audio within float rounding of the one-shot decode: " + maxDiff);
         int rate = s.codec.config.samplingRate();
-        assertArrayEquals(dev.qwenomni.audio.Wav.encode16(one.audio(), rate), dev.qwenomni.audio.Wav.encode16(joined, rate),
+        assertArrayEquals(Wav.encode16(one.audio(), rate), Wav.encode16(joined, rate),
                 "the streamed WAV's bytes equal the one-shot WAV's");
         assertTrue(chunks.size() > 1, "audio arrived in several chunks");
         assertFalse(Double.isNaN(streamed.firstAudioSeconds()));
         // with the direct conv loops (no BLAS) streaming is exact to the bit
-        dev.qwenomni.nn.ConvKernel was = dev.qwenomni.nn.ConvKernel.active;
+        ConvKernel was = ConvKernel.active;
         try {
-            dev.qwenomni.nn.ConvKernel.active = dev.qwenomni.nn.ConvKernel.DIRECT;
+            ConvKernel.active = ConvKernel.DIRECT;
             float[] direct = s.synthesize(List.of(a), null, sc, null).get(0).audio();
             List<float[]> directChunks = new ArrayList<>();
             s.synthesize(List.of(a), null, sc, (i, chunk) -> directChunks.add(chunk));
-            assertArrayEquals(direct, dev.qwenomni.cli.SpeakCommandAccess.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
+            assertArrayEquals(direct, SpeakCommandAccess.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
         } finally {
-            dev.qwenomni.nn.ConvKernel.active = was;
+            ConvKernel.active = was;
         }
 
         List<Synthesizer.Result> both = s.synthesize(List.of(a, b), null, sc, null);
