@@ -4,6 +4,7 @@ import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.codec.CodecCheckpoint;
 import dev.qwenomni.codec.CodecTask;
+import dev.qwenomni.codec.MultiPeriodDiscriminator;
 import dev.qwenomni.codec.NoiseSource;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.SnacConfig;
@@ -49,6 +50,15 @@ public final class CodecTrainCommand implements Callable<Integer> {
     Integer reseedEveryOption;
     @Option(names = "--freeze-codes", description = "train the decoder only: the encoder and quantizers (so every clip's codes) stay as they are; "
             + "a run folder that froze them once must keep this flag") boolean freezeCodes;
+    @Option(names = "--gan", description = "also train against a multi-period discriminator (periods 2, 3, 5, 7, 11; LSGAN and "
+            + "feature matching, as DAC); a run folder that used one must keep this flag") boolean ganOption;
+    @Option(names = "--disc-lr", defaultValue = "1e-4", description = "the discriminator's constant learning rate (default ${DEFAULT-VALUE})")
+    double discLr;
+    @Option(names = "--disc-channels", split = ",", description = "the discriminator's conv widths (default 16,32,64,128,128)") int[] discChannels;
+    @Option(names = "--gan-start", defaultValue = "500",
+            description = "discriminator updates before its losses reach the codec (default ${DEFAULT-VALUE})") int ganStart;
+    @Option(names = "--adv-weight", defaultValue = "1") float advWeight;
+    @Option(names = "--feat-weight", defaultValue = "2", description = "feature-matching weight (default ${DEFAULT-VALUE}, DAC's)") float featWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -69,6 +79,18 @@ public final class CodecTrainCommand implements Callable<Integer> {
                     + " (" + frozenMarker + "); resume it with --freeze-codes");
         if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start);
+        // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
+        Path ganMarker = out.resolve("GAN");
+        if (java.nio.file.Files.exists(ganMarker) && !ganOption)
+            throw new IllegalArgumentException(out + " trains against a discriminator (" + ganMarker + "); resume it with --gan");
+        if (ganOption) {
+            if (ganStart < 0) throw new IllegalArgumentException("--gan-start must be 0 or more, not " + ganStart);
+            MultiPeriodDiscriminator d = new MultiPeriodDiscriminator(MultiPeriodDiscriminator.PERIODS,
+                    discChannels == null ? MultiPeriodDiscriminator.CHANNELS : discChannels);
+            task.withGan(new CodecTask.Gan(d, advWeight, featWeight, (float) discLr, 10.0, ganStart));
+            log.info("discriminator: {} parameters, periods {}, widths {}", d.params.count(), java.util.Arrays.toString(d.periods),
+                    java.util.Arrays.toString(d.channels));
+        }
         // DAC's recipe: AdamW, betas (0.8, 0.99)
         TrainConfig tc = new TrainConfig(steps, batch, segment, accum, lr, warmup, 0.1, 0.01, 0.8, 0.99, 1e-8, clip,
                 evalEvery, evalClips, checkpointEvery, seed, "n/a");
@@ -88,6 +110,12 @@ public final class CodecTrainCommand implements Callable<Integer> {
             int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
             dev.qwenomni.io.AtomicFiles.write(frozenMarker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             log.info("codes frozen from step {}: training the decoder only", from);
+        }
+        if (ganOption && !java.nio.file.Files.exists(ganMarker)) {
+            if (dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).isPresent())
+                throw new IllegalArgumentException(out + " holds checkpoints trained without a discriminator; start a new run folder with --init");
+            java.nio.file.Files.createDirectories(out);
+            dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs

@@ -32,6 +32,11 @@ public final class CodecTask implements TrainTask {
     private long epoch;
     private int index;
     private SnacCodec start;
+    private Gan gan;
+
+    /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
+    public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
+    static final String DISCRIMINATOR = "discriminator.safetensors";
 
     public CodecTask(SnacCodec codec, Path manifest, List<ManifestEntry> entries, int segment, int batch, int evalClips, long seed)
             throws IOException {
@@ -92,6 +97,17 @@ public final class CodecTask implements TrainTask {
     public void initialize(long s) {
         if (start == null) codec.initialize(s);
         else codec.copyWeights(start, name -> true);
+        if (gan != null) gan.discriminator().initialize(s * 0x9E3779B97F4A7C15L + 1);
+    }
+
+    /**
+     * Trains against this discriminator too. It updates once per micro-batch from that batch's pairs, at its own
+     * constant learning rate; the generator's adversarial and feature-matching losses join only after the
+     * discriminator's first {@code start} updates, so a codec trained without one is not pushed around by a random one.
+     */
+    public CodecTask withGan(Gan g) {
+        this.gan = g;
+        return this;
     }
 
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
@@ -104,8 +120,9 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> step(float gradScale) {
-        double mel = 0, stft = 0, vq = 0;
+        double mel = 0, stft = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
         float scale = gradScale / batch;
+        boolean generatorAdversarial = gan != null && gan.discriminator().steps() >= gan.start();
         for (int b = 0; b < batch; b++) {
             if (index == order.length) { epoch++; index = 0; shuffle(); }
             float[] clip = train.get(order[index]);
@@ -116,6 +133,19 @@ public final class CodecTask implements TrainTask {
             float[] y = codec.trainForward(x);
             float[] dy = new float[y.length];
             SpectralLoss.Value v = spectral.compute(y, x, dy, MEL * scale, STFT * scale);
+            if (gan != null) {
+                MultiPeriodDiscriminator d = gan.discriminator();
+                MultiPeriodDiscriminator.Passes real = d.forward(x), fake = d.forward(y);
+                if (generatorAdversarial) {
+                    // through the discriminator as it was before this batch's update
+                    MultiPeriodDiscriminator.Losses l = d.generatorLosses(real, fake, gan.adversarial(), gan.featureMatching());
+                    float[] g = l.generatorGrad();
+                    for (int i = 0; i < dy.length; i++) dy[i] += scale * g[i];
+                    adv += l.adversarial() / batch;
+                    feat += l.featureMatching() / batch;
+                }
+                dLoss += d.accumulateDiscriminatorGrads(real, fake, 1f / batch) / batch;
+            }
             codec.trainBackward(dy, COMMIT * scale, CODEBOOK * scale);
             mel += v.mel() / batch;
             stft += v.stft() / batch;
@@ -123,10 +153,19 @@ public final class CodecTask implements TrainTask {
             for (int l = 0; l < usage.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) usage[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("loss", MEL * mel + STFT * stft + (COMMIT + CODEBOOK) * vq);
+        double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
+        m.put("loss", MEL * mel + STFT * stft + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         m.put("vq", vq);
+        if (gan != null) {
+            m.put("disc_grad_norm", gan.discriminator().update(gan.lr(), gan.clip()));
+            m.put("disc", dLoss);
+            if (generatorAdversarial) {
+                m.put("adv", adv);
+                m.put("feat", feat);
+            }
+        }
         return m;
     }
 
@@ -207,6 +246,7 @@ public final class CodecTask implements TrainTask {
                     .collect(java.util.stream.Collectors.joining(",")));
         }
         dev.qwenomni.io.SafeTensors.writeF32(dir.resolve(RESEED_STATE), pools, meta);
+        if (gan != null) gan.discriminator().save(dir.resolve(DISCRIMINATOR));
     }
 
     @Override
@@ -216,6 +256,13 @@ public final class CodecTask implements TrainTask {
             throw new IOException(dir + "/config.json: the checkpoint's codec config differs from the requested one");
         try (var r = dev.qwenomni.io.SafeTensors.open(dir.resolve("model.safetensors"))) {
             CodecCheckpoint.loadWeights(codec, r, "");
+        }
+        if (gan != null) {
+            Path d = dir.resolve(DISCRIMINATOR);
+            if (!java.nio.file.Files.exists(d))
+                throw new IOException(dir + " has no " + DISCRIMINATOR + ": it was trained without a discriminator; "
+                        + "start a new run folder from it with --init instead");
+            gan.discriminator().load(d);
         }
         Path state = dir.resolve(RESEED_STATE);
         if (!java.nio.file.Files.exists(state)) {
