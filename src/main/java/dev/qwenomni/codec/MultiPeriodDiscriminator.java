@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  */
 public final class MultiPeriodDiscriminator {
     public static final int[] PERIODS = {2, 3, 5, 7, 11};
-    /** HiFi-GAN's widths are 32, 128, 512, 1024, 1024: an eighth of them keeps a training step on 2 cores affordable. */
+    /** HiFi-GAN's widths are 32, 128, 512, 1024, 1024: a half to an eighth of them keeps a training step on 2 cores affordable. */
     public static final int[] CHANNELS = {16, 32, 64, 128, 128};
 
     public final int[] periods, channels;
@@ -49,8 +49,8 @@ public final class MultiPeriodDiscriminator {
     /**
      * Uniform directions, zero biases, and every row's norm g set to He's gain for the LeakyReLU (1 for the score
      * layer), so a layer keeps its input's scale. Torch's default (g = the norm of a uniform(+-1/sqrt(fan_in)) row)
-     * shrinks the signal by about 3 per layer: on speech at RMS 0.1 the scores start as a constant, and in a
-     * measured probe (150 updates against a muffled copy) the discriminator never left it.
+     * shrinks the signal's variance about threefold per layer; measured on speech against a noisy copy (100 updates,
+     * small widths), the loss fell to 0.03 from He's gain and to 0.60 from torch's.
      */
     public void initialize(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
