@@ -91,7 +91,8 @@ final class PeriodDiscriminator {
         float[] backward(float[][][] dFeatures, boolean paramGrads) {
             float[] dAudio = new float[samples];
             float[][] dw = new float[convs.length][], db = new float[convs.length][];
-            for (int l = 0; l < convs.length; l++) { dw[l] = new float[weights[l].length]; db[l] = new float[(int) b[l].size]; }
+            // the generator's pass wants only dL/d(audio): skip the weight-gradient gemms
+            if (paramGrads) for (int l = 0; l < convs.length; l++) { dw[l] = new float[weights[l].length]; db[l] = new float[(int) b[l].size]; }
             for (int c = 0; c < period; c++) {
                 float[] dx = null;
                 for (int l = convs.length - 1; l >= 0; l--) {

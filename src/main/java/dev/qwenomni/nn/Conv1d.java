@@ -44,7 +44,7 @@ public final class Conv1d {
         return y;
     }
 
-    /** Returns dx; adds dW and db (db may be null). */
+    /** Returns dx; adds dW and db (either may be null: not wanted, e.g. a generator's pass through a discriminator). */
     public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
         return backward(dy, x, T, w, dw, db, ConvKernel.active);
     }
@@ -64,7 +64,7 @@ public final class Conv1d {
                     int off = kk * dilation - padding;
                     int t0 = Math.max(0, ceilDiv(-off, stride)), t1 = Math.min(To, ceilDiv(T - off, stride));
                     if (stride == 1) {
-                        acc = dot(dy, yo, x, xo + off, t0, t1);
+                        if (dw != null) acc = dot(dy, yo, x, xo + off, t0, t1);
                         axpy(wv, dy, yo, dx, xo + off, t0, t1);
                     } else {
                         for (int t = t0; t < t1; t++) {
@@ -73,7 +73,7 @@ public final class Conv1d {
                             dx[xo + t * stride + off] += g1 * wv;
                         }
                     }
-                    dw[wi] += acc;
+                    if (dw != null) dw[wi] += acc;
                 }
             }
         }

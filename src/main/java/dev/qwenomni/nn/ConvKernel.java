@@ -86,9 +86,11 @@ public enum ConvKernel {
 
     static float[] convBackward(Conv1d c, float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
         int To = c.outLength(T), rows = c.cin * c.k;
-        float[] col = im2col(c, x, T, To);
-        float[] dwNew = gemm(dy, c.cout, To, false, col, rows, true);
-        for (int i = 0; i < dwNew.length; i++) dw[i] += dwNew[i];
+        if (dw != null) {
+            float[] col = im2col(c, x, T, To);
+            float[] dwNew = gemm(dy, c.cout, To, false, col, rows, true);
+            for (int i = 0; i < dwNew.length; i++) dw[i] += dwNew[i];
+        }
         if (db != null) for (int co = 0; co < c.cout; co++) { float s = 0; for (int t = 0; t < To; t++) s += dy[co * To + t]; db[co] += s; }
         float[] dcol = gemm(w, rows, c.cout, true, dy, To, false);
         if (pointwise(c)) return dcol;
