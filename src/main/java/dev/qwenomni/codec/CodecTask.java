@@ -152,6 +152,8 @@ public final class CodecTask implements TrainTask {
             vq += codec.vqLoss() / batch;
             for (int l = 0; l < usage.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) usage[l][c]++;
         }
+        // the discriminator steps here, once per micro-batch; the codec's own step is the trainer's
+        double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
         m.put("loss", MEL * mel + STFT * stft + (COMMIT + CODEBOOK) * vq + adversarial);
@@ -159,7 +161,7 @@ public final class CodecTask implements TrainTask {
         m.put("stft", stft);
         m.put("vq", vq);
         if (gan != null) {
-            m.put("disc_grad_norm", gan.discriminator().update(gan.lr(), gan.clip()));
+            m.put("disc_grad_norm", discNorm);
             m.put("disc", dLoss);
             if (generatorAdversarial) {
                 m.put("adv", adv);
