@@ -54,8 +54,9 @@ class CommittedTtsTest {
         assertTrue(t.cer() < CER_BOUND, "heard as \"" + heard.get(0) + "\", CER " + t.cer());
     }
 
-    // measured on the committed step 11000 with the committed step-17500 codec (seed 1, temperature
-    // 0.3): MCD 1.21 dB, CER 36.6% ("the birch can you switch on this new plants"); seeds 2-5 gave 29-39%. The teacher itself is heard
-    // as "the birch can you switch on the smooth clamps" (24.4%), through our codec at 46.3%
-    static final double MCD_BOUND = 1.9, CER_BOUND = 0.65;
+    // measured on the committed model (step 11000 + 2000 on the committed codec's codes, seed 1, temperature 0.3):
+    // MCD 1.20 dB, CER 29.3% ("the birch can you switch on the smooth the plants"); seeds 2-5 gave 29.3% three times
+    // and 41.5%. The teacher itself is heard as "the birch can you switch on the smooth clamps" (24.4%), through the
+    // committed codec at 19.5%
+    static final double MCD_BOUND = 1.9, CER_BOUND = 0.5;
 }
