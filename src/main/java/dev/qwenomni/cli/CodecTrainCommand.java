@@ -85,6 +85,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " trains against a discriminator (" + ganMarker + "); resume it with --gan");
         if (ganOption) {
             if (ganStart < 0) throw new IllegalArgumentException("--gan-start must be 0 or more, not " + ganStart);
+            if (!(discLr > 0)) throw new IllegalArgumentException("--disc-lr must be positive, not " + discLr);
             MultiPeriodDiscriminator d = new MultiPeriodDiscriminator(MultiPeriodDiscriminator.PERIODS,
                     discChannels == null ? MultiPeriodDiscriminator.CHANNELS : discChannels);
             task.withGan(new CodecTask.Gan(d, advWeight, featWeight, (float) discLr, 10.0, ganStart));

@@ -40,6 +40,8 @@ public final class MultiPeriodDiscriminator {
 
     public MultiPeriodDiscriminator(int[] periods, int[] channels) {
         if (periods.length == 0 || channels.length == 0) throw new IllegalArgumentException("the discriminator needs periods and channels");
+        for (int c : channels)
+            if (c < 1) throw new IllegalArgumentException("discriminator widths must be positive: " + Arrays.toString(channels));
         this.periods = periods.clone();
         this.channels = channels.clone();
         for (int p : periods) discriminators.add(new PeriodDiscriminator(params, "discriminators." + p, p, channels));

@@ -223,6 +223,8 @@ class CodecGanTest {
         assertEquals(1, e.steps());
         IOException x = assertThrows(IOException.class, () -> new MultiPeriodDiscriminator(new int[]{2, 5}, new int[]{3, 4, 2}).load(f));
         assertTrue(x.getMessage().contains("periods [2, 3]"), x.getMessage());
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class, () -> new MultiPeriodDiscriminator(new int[]{2}, new int[]{4, 0}));
+        assertTrue(w.getMessage().contains("[4, 0]"), w.getMessage());
     }
 
     private Path manifest() throws IOException {
