@@ -82,7 +82,7 @@ public final class MultiPeriodDiscriminator {
     public Passes forward(float[] audio) { return new Passes(audio); }
 
     /** The losses of one (real, generated) pair; generatorGrad is dL_G/d(generated audio) for L_G = adv * adversarial + feat * featureMatching. */
-    public record Losses(double discriminator, double adversarial, double featureMatching, float[] generatorGrad) {}
+    public record Losses(double adversarial, double featureMatching, float[] generatorGrad) {}
 
     /**
      * The generator's losses for one pair and their gradient with respect to the generated audio, through the
@@ -117,7 +117,7 @@ public final class MultiPeriodDiscriminator {
             float[] g = pf.backward(dF, false);
             for (int i = 0; i < grad.length; i++) grad[i] += g[i];
         }
-        return new Losses(Double.NaN, advLoss, featLoss, grad);
+        return new Losses(advLoss, featLoss, grad);
     }
 
     /** Adds scale * dL_D/d(parameters) for one pair into the gradient store; returns L_D. */

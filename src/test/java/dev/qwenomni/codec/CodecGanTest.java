@@ -73,39 +73,6 @@ class CodecGanTest {
         return b;
     }
 
-    /**
-     * Central differences (tolerance GradCheck's 2e-2), skipping the entries whose probe moves any input
-     * of a LeakyReLU or |.| across its kink, where a difference quotient measures no derivative. Most entries cross
-     * none; at least half must be checked.
-     */
-    private static void check(String what, DoubleSupplier loss, Supplier<?> branches, MemorySegment x, long n, float[] analytic,
-                              int samples, long seed) {
-        Random r = new Random(seed);
-        double num = 0, den = 0;
-        int m = (int) Math.min(samples, n), used = 0;
-        for (int k = 0; k < m; k++) {
-            long i = m == n ? k : (long) (r.nextDouble() * n);
-            float x0 = Kernels.get(x, i);
-            Object base = branches.get();
-            Kernels.set(x, i, x0 + PROBE);
-            double lp = loss.getAsDouble();
-            Object bp = branches.get();
-            Kernels.set(x, i, x0 - PROBE);
-            double lm = loss.getAsDouble();
-            Object bm = branches.get();
-            Kernels.set(x, i, x0);
-            if (!bp.equals(base) || !bm.equals(base)) continue;
-            used++;
-            double fd = (lp - lm) / (2 * PROBE), an = analytic[(int) i];
-            num += (fd - an) * (fd - an);
-            den += an * an;
-        }
-        double err = Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-12);
-        assertTrue(2 * used >= m, what + ": only " + used + " of " + m + " probes stayed clear of a kink");
-        assertTrue(err < GradCheck.TOL, what + ": finite-difference relative error " + err + " over " + used + " entries");
-        assertTrue(den > 0, what + ": analytic gradient is identically zero on the sampled entries");
-    }
-
     @Test
     void periodDiscriminatorBackwardMatchesFiniteDifferences() {
         MultiPeriodDiscriminator d = tiny(3);
@@ -125,9 +92,9 @@ class CodecGanTest {
         d.params.zeroGrads();
         float[] dx = pass.backward(r, true);
         Supplier<?> kinks = () -> branches(d.forward(x), null);
-        check("period 3 dx", loss, kinks, MemorySegment.ofArray(x), x.length, dx, 58, 1);
+        GradCheck.check("period 3 dx", loss, MemorySegment.ofArray(x), x.length, dx, 58, 1, PROBE, kinks);
         int seed = 2;
-        for (Param p : d.params.params()) check("period 3 " + p.name, loss, kinks, p.v, p.size, GradCheck.copy(p.g, p.size), 30, seed++);
+        for (Param p : d.params.params()) GradCheck.check("period 3 " + p.name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 30, seed++, PROBE, kinks);
         // the generator's pass leaves the parameters' gradients alone
         d.params.zeroGrads();
         pass.backward(r, false);
@@ -146,7 +113,7 @@ class CodecGanTest {
             return adv * q.adversarial() + feat * q.featureMatching();
         };
         assertTrue(l.adversarial() > 0 && l.featureMatching() > 0);
-        check("generator d fake", loss, () -> branches(d.forward(fake), r), MemorySegment.ofArray(fake), fake.length, l.generatorGrad(), 47, 3);
+        GradCheck.check("generator d fake", loss, MemorySegment.ofArray(fake), fake.length, l.generatorGrad(), 47, 3, PROBE, () -> branches(d.forward(fake), r));
         assertEquals(0.0, d.params.gradNorm(), "the generator's losses leave the discriminator's gradients alone");
         // identical audio: nothing to match
         assertEquals(0.0, d.generatorLosses(r, d.forward(real.clone()), adv, feat).featureMatching(), 1e-12);
@@ -169,7 +136,7 @@ class CodecGanTest {
         i = 0;
         int seed = 4;
         Supplier<?> kinks = () -> List.of(branches(d.forward(fake), null), branches(d.forward(real), null));
-        for (Param p : d.params.params()) check("discriminator " + p.name, loss, kinks, p.v, p.size, grads[i++], 30, seed++);
+        for (Param p : d.params.params()) GradCheck.check("discriminator " + p.name, loss, p.v, p.size, grads[i++], 30, seed++, PROBE, kinks);
     }
 
     /**
@@ -227,21 +194,6 @@ class CodecGanTest {
         assertTrue(w.getMessage().contains("[4, 0]"), w.getMessage());
     }
 
-    private Path manifest() throws IOException {
-        List<ManifestEntry> e = new ArrayList<>();
-        int i = 0;
-        for (String f : new String[]{"birch_flite_rms_16k.wav", "glue_flite_awb_16k.wav", "birch_festival_slt_16k.wav"}) {
-            Wav.Audio a = Wav.read(Path.of("src/test/resources/speech").resolve(f));
-            Path out = dir.resolve("clip" + i + ".wav");
-            Wav.write(out, Resampler.resample(a.samples(), a.sampleRate(), 24000), 24000);
-            e.add(new ManifestEntry("c" + i, "text", "teacher", a.seconds(), i == 2 ? "val" : "train", out.getFileName().toString()));
-            i++;
-        }
-        Path m = dir.resolve("manifest.jsonl");
-        ManifestEntry.write(m, e);
-        return m;
-    }
-
     private record Run(SnacCodec codec, MultiPeriodDiscriminator disc) {}
 
     /** Six steps of a decoder-only GAN run; the adversarial losses join after the discriminator's second update. */
@@ -258,7 +210,7 @@ class CodecGanTest {
 
     @Test
     void aGanRunResumesExactlyAndRefusesACheckpointWithoutItsDiscriminator() throws IOException {
-        Path m = manifest();
+        Path m = CodecTrainingTest.speechManifest(dir);
         Run unbroken = train(m, dir.resolve("a"), Integer.MAX_VALUE);
         assertEquals(6, unbroken.disc().steps());
         String metrics = Files.readString(dir.resolve("a/metrics.jsonl"));

@@ -21,7 +21,8 @@ class CodecTrainingTest {
     @TempDir
     Path dir;
 
-    private Path manifest() throws IOException {
+    /** Three short clips of the test voices at 24 kHz under dir, the last of them the val split. */
+    static Path speechManifest(Path dir) throws IOException {
         List<ManifestEntry> e = new ArrayList<>();
         int i = 0;
         for (String f : new String[]{"birch_flite_rms_16k.wav", "glue_flite_awb_16k.wav", "birch_festival_slt_16k.wav"}) {
@@ -61,7 +62,7 @@ class CodecTrainingTest {
 
     @Test
     void aFreshRunStartsFromGivenWeights() throws IOException {
-        Path m = manifest();
+        Path m = speechManifest(dir);
         SnacCodec narrow = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         narrow.initialize(4);
         SnacCodec start = DecoderWidening.widen(narrow, 96, 0.01, 2), trained = new SnacCodec(start.config);
@@ -100,7 +101,7 @@ class CodecTrainingTest {
 
     @Test
     void theDefaultReseedIntervalWaitsForSixteenCoarsePicksPerCode() throws IOException {
-        Path m = manifest();
+        Path m = speechManifest(dir);
         List<ManifestEntry> e = ManifestEntry.read(m);
         // default codec: 12288 samples / hop 512 / stride 4 = 6 coarse codes per segment, 24 per step of 4;
         // 16 x 1024 picks take 683 steps, rounded up to whole checkpoint intervals of 100
@@ -115,7 +116,7 @@ class CodecTrainingTest {
 
     @Test
     void trainsCheckpointsAndResumes() throws IOException {
-        Path m = manifest();
+        Path m = speechManifest(dir);
         SnacCodec unbroken = train(m, dir.resolve("a"), Integer.MAX_VALUE);
         assertTrue(reseeded.get(0) > 0, "the re-seed at step 4 replaced codes: " + reseeded);
         train(m, dir.resolve("b"), 3);
@@ -147,7 +148,7 @@ class CodecTrainingTest {
 
     @Test
     void frozenCodesKeepEncoderAndQuantizersAndTheirHashWhileTheDecoderTrains() throws IOException {
-        Path m = manifest();
+        Path m = speechManifest(dir);
         train(m, dir.resolve("c"), 3);
         SnacCodec before = CodecCheckpoint.load(dir.resolve("c/checkpoints/step-000003"));
         SnacCodec after = train(m, dir.resolve("c"), Integer.MAX_VALUE, true);
