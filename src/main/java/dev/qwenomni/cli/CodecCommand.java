@@ -112,7 +112,8 @@ public final class CodecCommand implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, SI-SDR, codebook usage per level.")
+            description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, SI-SDR, pitch error and periodicity, "
+                    + "codebook usage per level.")
     static final class Eval implements Callable<Integer> {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Parameters(index = "0", arity = "0..1", description = "folder of .wav files (or use --manifest)") Path folder;
@@ -166,6 +167,8 @@ public final class CodecCommand implements Runnable {
                 long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
                 double sisdr = 0, seconds = 0;
                 double[] clipMel = new double[wavs.size()];
+                var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
+                var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < wavs.size(); i++) {
@@ -179,13 +182,24 @@ public final class CodecCommand implements Runnable {
                     sisdr += siSdr(x, y) / wavs.size();
                     seconds += raw.length / (double) c.config.samplingRate();
                     Path r = dir.resolve(String.format(Locale.ROOT, "%04d_%s", i, wavs.get(i).getFileName()));
-                    Wav.write(r, Arrays.copyOf(y, raw.length), c.config.samplingRate());
+                    float[] yRaw = Arrays.copyOf(y, raw.length);
+                    clipPitch.add(new dev.qwenomni.audio.PitchTracker.Comparison().add(pitch.track(raw), pitch.track(yRaw)));
+                    Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
                 }
                 double wall = (System.nanoTime() - t0) / 1e9;
                 double mel = Arrays.stream(clipMel).average().orElse(0);
                 System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB (encode+decode %.1f s)%n",
                         wavs.size(), seconds, mel, sisdr, wall);
+                var allPitch = new dev.qwenomni.audio.PitchTracker.Comparison();
+                clipPitch.forEach(allPitch::addAll);
+                System.out.println("  " + allPitch.summary());
+                var pitchVoices = byVoice(speakers);
+                if (pitchVoices.size() > 1) for (var entry : pitchVoices.entrySet()) {
+                    var v = new dev.qwenomni.audio.PitchTracker.Comparison();
+                    entry.getValue().forEach(k -> v.addAll(clipPitch.get(k)));
+                    System.out.println("    " + entry.getKey() + ": " + v.summary());
+                }
                 for (int l = 0; l < usage.length; l++) {
                     long used = Arrays.stream(usage[l]).filter(u -> u > 0).count();
                     System.out.printf(Locale.ROOT, "  level %d: %d of %d codes used, perplexity %.1f%n", l, used, c.config.codebookSize(),
