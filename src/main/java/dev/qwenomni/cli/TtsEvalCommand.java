@@ -48,17 +48,22 @@ final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
     @Option(names = "--cache", defaultValue = "data/cache") Path cache;
     @Option(names = "--jobs", defaultValue = "2") int jobs;
+    @Option(names = "--sentences", description = "score these sentences (a text file, one per line) instead of the held-out test clips: "
+            + "the teacher renders them here, and the recogniser uses its general en-us language model, since the corpus model "
+            + "knows only the corpus (e.g. data/eval/harvard-1-5.txt)") Path sentences;
+
+    /** A sentence to synthesise, and the teacher's rendering of it. */
+    private record Item(String text, Path teacherWav) {}
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(manifest))
+        if (sentences == null && !Files.isRegularFile(manifest))
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+        List<String> given = sentences != null ? readSentences(sentences) : null; // checked before the model loads
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.SCAN, cache.resolve("phonemes"));
         String v = voice != null ? voice : s.config.defaultVoice();
-        List<ManifestEntry> test = ManifestEntry.read(manifest).stream().filter(e -> e.split().equals("test") && e.speaker().equals(v)).toList();
-        if (limit > 0 && test.size() > limit) test = test.subList(0, limit);
-        if (test.isEmpty()) throw new IllegalArgumentException(manifest + ": no test clips of voice " + v);
         Files.createDirectories(out.resolve("wav"));
+        List<Item> test = sentences != null ? rendered(given, v) : heldOut(v);
         SamplingConfig sampling = new SamplingConfig(temperature, 0, topP, repetitionPenalty, 0, seed);
         int rate = s.sampleRate();
         // resynth: the teacher's audio through our codec, the ceiling the codec sets on our speech
@@ -68,19 +73,19 @@ final class TtsEvalCommand implements Callable<Integer> {
         double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
         int unfinished = 0;
         for (int from = 0; from < test.size(); from += batch) {
-            List<ManifestEntry> part = test.subList(from, Math.min(test.size(), from + batch));
+            List<Item> part = test.subList(from, Math.min(test.size(), from + batch));
             long t0 = System.nanoTime();
-            List<Synthesizer.Result> rs = s.synthesize(part.stream().map(ManifestEntry::text).toList(), v, sampling.withSeed(seed + from), null);
+            List<Synthesizer.Result> rs = s.synthesize(part.stream().map(Item::text).toList(), v, sampling.withSeed(seed + from), null);
             genSeconds += (System.nanoTime() - t0) / 1e9;
             for (int i = 0; i < part.size(); i++) {
-                ManifestEntry e = part.get(i);
+                Item e = part.get(i);
                 Synthesizer.Result r = rs.get(i);
-                Wav.Audio ref = Wav.read(e.resolve(manifest));
+                Wav.Audio ref = Wav.read(e.teacherWav());
                 float[] x = Resampler.resample(ref.samples(), ref.sampleRate(), rate);
                 Path p = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_ours.wav", from + i));
                 Wav.write(p, r.audio(), rate);
                 ours.add(p);
-                teacher.add(e.resolve(manifest));
+                teacher.add(e.teacherWav());
                 texts.add(e.text());
                 audioSeconds += r.audio().length / (double) rate;
                 lengthRatio += (r.audio().length / (double) Math.max(1, x.length)) / test.size();
@@ -98,7 +103,9 @@ final class TtsEvalCommand implements Callable<Integer> {
                 }
             }
         }
-        Recognizer rec = Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
+        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
+        Recognizer rec = sentences != null ? new Recognizer(null, jobs)
+                : Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
         List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work")),
                 hypResynth = rec.transcribe(resynth, out.resolve("asr-work"));
         ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher),
@@ -106,12 +113,13 @@ final class TtsEvalCommand implements Callable<Integer> {
         double rtf = genSeconds / Math.max(audioSeconds, 1e-9);
         StringBuilder md = new StringBuilder();
         md.append("# TTS evaluation\n\n");
-        md.append(String.format(Locale.ROOT, "Model `%s`, codec `%s`, voice `%s`, %d held-out test sentences (never trained on), "
+        md.append(String.format(Locale.ROOT, "Model `%s`, codec `%s`, voice `%s`, %d %s, "
                 + "sampling temperature %.2f, top-p %.2f, repetition penalty %.2f, seed %d.%n%n", model, codec, v, texts.size(),
+                sentences != null ? "sentences of `" + sentences + "`" : "held-out test sentences (never trained on)",
                 temperature, topP, repetitionPenalty, seed));
         md.append("| metric | ours (text -> LM -> codec) | teacher | teacher through our codec |\n|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, open corpus LM) | %.1f%% | %.1f%% | %.1f%% |%n",
-                100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
+        md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, %s) | %.1f%% | %.1f%% | %.1f%% |%n",
+                sentences != null ? "general en-us LM" : "open corpus LM", 100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
         md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer(), 100 * wResynth.cer()));
         md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 | %.2f |%n", mcd, mcdResynth));
         md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 | 1 |%n", lengthRatio));
@@ -126,5 +134,36 @@ final class TtsEvalCommand implements Callable<Integer> {
         System.out.print(md);
         System.out.println("report: " + out.resolve("report.md"));
         return 0;
+    }
+
+    /** The voice's test clips of the manifest (the first --limit). */
+    private List<Item> heldOut(String v) throws java.io.IOException {
+        List<ManifestEntry> test = ManifestEntry.read(manifest).stream().filter(e -> e.split().equals("test") && e.speaker().equals(v)).toList();
+        if (limit > 0 && test.size() > limit) test = test.subList(0, limit);
+        if (test.isEmpty()) throw new IllegalArgumentException(manifest + ": no test clips of voice " + v);
+        return test.stream().map(e -> new Item(e.text(), e.resolve(manifest))).toList();
+    }
+
+    /** Non-blank lines of a text file (the first --limit), each one sentence. */
+    static List<String> readSentences(Path file) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--sentences " + file + ": no such file");
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) throw new IllegalArgumentException("--sentences " + file + ": no sentences (one per line)");
+        return lines;
+    }
+
+    /** The teacher's renderings of the sentences, written next to ours. */
+    private List<Item> rendered(List<String> texts, String v) throws java.io.IOException {
+        if (limit > 0 && texts.size() > limit) texts = texts.subList(0, limit);
+        var voice = dev.qwenomni.speech.Teachers.voice(v);
+        dev.qwenomni.speech.SystemPackages.ensure(voice.teacher());
+        List<Wav.Audio> audio = voice.teacher().render(voice.voice(), texts, out.resolve("teacher-work"));
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Path p = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_teacher_native.wav", i));
+            Wav.write(p, audio.get(i).samples(), audio.get(i).sampleRate());
+            items.add(new Item(texts.get(i), p));
+        }
+        return items;
     }
 }

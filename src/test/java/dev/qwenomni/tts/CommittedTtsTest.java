@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,6 +54,46 @@ class CommittedTtsTest {
         List<String> heard = new Recognizer(null, 1).transcribe(List.of(wav), tmp.resolve("asr"));
         ErrorRate.Totals t = ErrorRate.score(List.of(BIRCH), heard);
         assertTrue(t.cer() < CER_BOUND, "heard as \"" + heard.get(0) + "\", CER " + t.cer());
+    }
+
+    /**
+     * tts eval on sentences of one's own: the teacher renders them, the report scores ours, the
+     * teacher's and the teacher through the codec with the general language model.
+     */
+    @Test
+    void evalScoresGivenSentencesAgainstTheTeacher() throws Exception {
+        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        assumeTrue(new FliteTeacher().available(), "flite not installed");
+        assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        Path out = tmp.resolve("eval");
+        int rc = dev.qwenomni.cli.Omni.commandLine().execute("tts", "eval", "--sentences", "data/eval/harvard-1-5.txt", "--limit", "2",
+                "--examples", "1", "--out", out.toString(), "--cache", tmp.toString());
+        assertEquals(0, rc);
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("2 sentences of `data/eval/harvard-1-5.txt`"), report);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\| WER \\(pocketsphinx, general en-us LM\\) \\| ([0-9.]+)% \\| ([0-9.]+)% \\| ([0-9.]+)% \\|")
+                .matcher(report);
+        assertTrue(m.find(), report);
+        // 16 words; the teacher is heard as "the birch can you switch on the smooth clamps" / "blew the sheep to the dark
+        // blue background" (37.5%), ours at 37.5% with seed 1
+        assertTrue(Double.parseDouble(m.group(1)) < 75, "our WER " + m.group(1));
+        assertTrue(Double.parseDouble(m.group(2)) < 60, "the teacher's WER " + m.group(2));
+        for (String f : List.of("000_ours.wav", "001_ours.wav", "000_teacher_native.wav", "001_teacher_native.wav", "000_codec.wav"))
+            assertTrue(Files.isRegularFile(out.resolve("wav").resolve(f)), f);
+        assertTrue(Files.isRegularFile(out.resolve("000.png")));
+    }
+
+    @Test
+    void evalRefusesAMissingOrEmptySentenceFile() throws Exception {
+        for (String content : new String[]{null, "\n  \n"}) {
+            Path f = tmp.resolve("sentences.txt");
+            if (content != null) Files.writeString(f, content);
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cl = dev.qwenomni.cli.Omni.commandLine();
+            cl.setErr(new java.io.PrintWriter(err));
+            assertNotEquals(0, cl.execute("tts", "eval", "--sentences", f.toString(), "--out", tmp.resolve("eval").toString()));
+            assertTrue(err.toString().contains(f.toString()) && err.toString().contains(content == null ? "no such file" : "no sentences"), err.toString());
+        }
     }
 
     // measured on the committed model (step 11000 + 2000 on the committed codec's codes, seed 1, temperature 0.3):
