@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * Held-out evaluation: synthesises the test sentences (never trained on) of one voice and
  * compares with the teacher's audio of the same sentences: recogniser WER of both, mel-cepstral
  * distortion with DTW, real-time factor and length ratio; writes report.md with a few WAV pairs
- * and spectrograms.
+ * and spectrograms. With --sentences it scores sentences of one's own instead, which the teacher
+ * renders on the spot, with the recogniser's general language model.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Synthesise held-out test sentences and score them against the teacher (WER, MCD, RTF); writes a Markdown report.")
@@ -36,7 +37,7 @@ final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--codec", defaultValue = "checkpoints/codec") Path codec;
     @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
     @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
-    @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice (0 = all)") int limit;
+    @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice, or lines of --sentences (0 = all)") int limit;
     @Option(names = "--batch", defaultValue = "8", description = "sentences generated together") int batch;
     @Option(names = "--out", defaultValue = "runs/tts-eval", description = "report folder (default ${DEFAULT-VALUE})") Path out;
     @Option(names = "--examples", defaultValue = "4", description = "WAV pairs and spectrograms in the report") int examples;
@@ -144,7 +145,7 @@ final class TtsEvalCommand implements Callable<Integer> {
         return test.stream().map(e -> new Item(e.text(), e.resolve(manifest))).toList();
     }
 
-    /** Non-blank lines of a text file (the first --limit), each one sentence. */
+    /** Non-blank lines of a text file, each one sentence. */
     static List<String> readSentences(Path file) throws java.io.IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("--sentences " + file + ": no such file");
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
