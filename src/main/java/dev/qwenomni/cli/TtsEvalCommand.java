@@ -3,6 +3,7 @@ package dev.qwenomni.cli;
 import dev.qwenomni.asr.ErrorRate;
 import dev.qwenomni.asr.Recognizer;
 import dev.qwenomni.audio.MelCepstrum;
+import dev.qwenomni.audio.PitchTracker;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
 /**
  * Held-out evaluation: synthesises the test sentences (never trained on) of one voice and
  * compares with the teacher's audio of the same sentences: recogniser WER of both, mel-cepstral
- * distortion with DTW, real-time factor and length ratio; writes report.md with a few WAV pairs
+ * distortion with DTW, voicing (a hoarse voice has fewer voiced frames), real-time factor and length ratio; writes report.md with a few WAV pairs
  * and spectrograms. With --sentences it scores sentences of one's own instead, which the teacher
  * renders on the spot, with the recogniser's general language model.
  */
@@ -71,6 +72,8 @@ final class TtsEvalCommand implements Callable<Integer> {
         List<Path> ours = new ArrayList<>(), teacher = new ArrayList<>(), resynth = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         MelCepstrum mc = new MelCepstrum(rate);
+        PitchTracker pitch = new PitchTracker(rate);
+        PitchTracker.Voicing vOurs = new PitchTracker.Voicing(), vTeacher = new PitchTracker.Voicing(), vResynth = new PitchTracker.Voicing();
         double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
         int unfinished = 0;
         for (int from = 0; from < test.size(); from += batch) {
@@ -98,6 +101,9 @@ final class TtsEvalCommand implements Callable<Integer> {
                 Wav.write(pc, y, rate);
                 resynth.add(pc);
                 mcdResynth += mc.mcd(x, y) / test.size();
+                vOurs.add(pitch.track(r.audio()));
+                vTeacher.add(pitch.track(x));
+                vResynth.add(pitch.track(y));
                 if (from + i < examples) {
                     Wav.write(out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_teacher.wav", from + i)), x, rate);
                     SpectrogramImage.write(out.resolve(String.format(Locale.ROOT, "%03d.png", from + i)), rate, x, r.audio());
@@ -123,6 +129,9 @@ final class TtsEvalCommand implements Callable<Integer> {
                 sentences != null ? "general en-us LM" : "open corpus LM", 100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
         md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer(), 100 * wResynth.cer()));
         md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 | %.2f |%n", mcd, mcdResynth));
+        md.append(String.format(Locale.ROOT, "| voiced share / median periodicity of the sounding frames | %.0f%% / %.2f | %.0f%% / %.2f | %.0f%% / %.2f |%n",
+                100 * vOurs.voicedShare(), vOurs.medianPeriodicity(), 100 * vTeacher.voicedShare(), vTeacher.medianPeriodicity(),
+                100 * vResynth.voicedShare(), vResynth.medianPeriodicity()));
         md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 | 1 |%n", lengthRatio));
         md.append(String.format(Locale.ROOT, "| real-time factor (generate + decode, batch %d) | %.2f | | |%n", batch, rtf));
         md.append(String.format(Locale.ROOT, "| sentences that hit the length cap | %d | | |%n%n", unfinished));

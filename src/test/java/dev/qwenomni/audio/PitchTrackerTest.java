@@ -96,6 +96,22 @@ class PitchTrackerTest {
     }
 
     @Test
+    void voicingCountsSoundingFramesOnly() {
+        // half a second of a steady voice, half a second of noise at the same level, a second of silence
+        float[] x = new float[2 * RATE];
+        System.arraycopy(harmonics(s -> 150, RATE / 2), 0, x, 0, RATE / 2);
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = RATE / 2; i < RATE; i++) x[i] = (float) (0.15 * r.nextGaussian());
+        var v = new PitchTracker.Voicing().add(track(x));
+        assertTrue(v.soundingFrames() > 95 && v.soundingFrames() < 106, "sounding frames " + v.soundingFrames());
+        assertEquals(0.5, v.voicedShare(), 0.05);
+        var clean = new PitchTracker.Voicing().add(track(harmonics(s -> 150, RATE)));
+        assertTrue(clean.voicedShare() > 0.95 && clean.medianPeriodicity() > 0.95, clean.voicedShare() + " " + clean.medianPeriodicity());
+        var pooled = new PitchTracker.Voicing().add(track(x)).add(track(harmonics(s -> 150, RATE)));
+        assertEquals(v.soundingFrames() + clean.soundingFrames(), pooled.soundingFrames());
+    }
+
+    @Test
     void teacherSpeechHasAMalePitch() throws IOException {
         Wav.Audio a = Wav.read(AudioTest.SPEECH.resolve("birch_flite_rms_16k.wav"));
         PitchTracker.Track t = track(Resampler.resample(a.samples(), a.sampleRate(), RATE));

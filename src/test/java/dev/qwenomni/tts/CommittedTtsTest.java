@@ -78,6 +78,11 @@ class CommittedTtsTest {
         // blue background" (37.5%), ours at 37.5% with seed 1
         assertTrue(Double.parseDouble(m.group(1)) < 75, "our WER " + m.group(1));
         assertTrue(Double.parseDouble(m.group(2)) < 60, "the teacher's WER " + m.group(2));
+        java.util.regex.Matcher voicing = java.util.regex.Pattern.compile("\\| voiced share / median periodicity of the sounding frames \\| "
+                + "([0-9]+)% / ([0-9.]+) \\| ([0-9]+)% / ([0-9.]+) \\|").matcher(report);
+        assertTrue(voicing.find(), report);
+        // flite's voice is periodic where it is voiced
+        assertTrue(Double.parseDouble(voicing.group(4)) > 0.6, "the teacher's periodicity " + voicing.group(4));
         for (String f : List.of("000_ours.wav", "001_ours.wav", "000_teacher_native.wav", "001_teacher_native.wav", "000_codec.wav"))
             assertTrue(Files.isRegularFile(out.resolve("wav").resolve(f)), f);
         assertTrue(Files.isRegularFile(out.resolve("000.png")));
