@@ -39,32 +39,6 @@ public final class PitchTracker {
         }
     }
 
-    /**
-     * Voice quality of renderings that need not be aligned (ours against the teacher's): over the
-     * sounding frames, the share that is voiced and the median periodicity, pooled over clips. A
-     * hoarse rendering of the same text has fewer voiced frames and a lower periodicity.
-     */
-    public static final class Voicing {
-        private final java.util.List<Double> periodicity = new java.util.ArrayList<>();
-        private int voiced;
-
-        public Voicing add(Track t) {
-            double loudest = Arrays.stream(t.energyDb).max().orElse(0);
-            for (int i = 0; i < t.frames(); i++) {
-                if (t.energyDb[i] < loudest - SILENCE_DB) continue;
-                periodicity.add(t.periodicity[i]);
-                if (t.voiced[i]) voiced++;
-            }
-            return this;
-        }
-
-        public int soundingFrames() { return periodicity.size(); }
-
-        public double voicedShare() { return periodicity.isEmpty() ? Double.NaN : (double) voiced / periodicity.size(); }
-
-        public double medianPeriodicity() { return median(periodicity.stream().mapToDouble(Double::doubleValue).toArray()); }
-    }
-
     private final int rate, window, hop, nfft, minLag, maxLag;
     private final double[] hann, windowAcf;
     private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
@@ -214,5 +188,31 @@ public final class PitchTracker {
                     "pitch over %d voiced frames: |F0 error| median %.0f cents, gross errors %.1f%%, voicing lost %.1f%%; periodicity %.2f -> %.2f",
                     refVoiced, medianAbsCents(), 100 * grossErrorRate(), 100 * voicingLost(), referencePeriodicity(), testPeriodicity());
         }
+    }
+
+    /**
+     * Voice quality of renderings that need not be aligned (ours against the teacher's): over the
+     * sounding frames, the share that is voiced and the median periodicity, pooled over clips. A
+     * hoarse rendering of the same text has fewer voiced frames and a lower periodicity.
+     */
+    public static final class Voicing {
+        private final java.util.List<Double> periodicity = new java.util.ArrayList<>();
+        private int voiced;
+
+        public Voicing add(Track t) {
+            double loudest = Arrays.stream(t.energyDb).max().orElse(0);
+            for (int i = 0; i < t.frames(); i++) {
+                if (t.energyDb[i] < loudest - SILENCE_DB) continue;
+                periodicity.add(t.periodicity[i]);
+                if (t.voiced[i]) voiced++;
+            }
+            return this;
+        }
+
+        public int soundingFrames() { return periodicity.size(); }
+
+        public double voicedShare() { return periodicity.isEmpty() ? Double.NaN : (double) voiced / periodicity.size(); }
+
+        public double medianPeriodicity() { return median(periodicity.stream().mapToDouble(Double::doubleValue).toArray()); }
     }
 }

@@ -170,14 +170,16 @@ public final class CodecCommand implements Runnable {
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>();
-                long t0 = System.nanoTime();
+                double wall = 0; // encode + decode only
                 for (int i = 0; i < wavs.size(); i++) {
                     Wav.Audio a = Wav.read(wavs.get(i));
                     float[] raw = Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate());
                     float[] x = c.preprocess(raw);
+                    long t0 = System.nanoTime();
                     int[][] codes = c.encode(x);
-                    for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     float[] y = c.decode(codes);
+                    wall += (System.nanoTime() - t0) / 1e9;
+                    for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     clipMel[i] = spectral.compute(y, x, null, 0, 0).mel();
                     sisdr += siSdr(x, y) / wavs.size();
                     seconds += raw.length / (double) c.config.samplingRate();
@@ -187,7 +189,6 @@ public final class CodecCommand implements Runnable {
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
                 }
-                double wall = (System.nanoTime() - t0) / 1e9;
                 double mel = Arrays.stream(clipMel).average().orElse(0);
                 System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB (encode+decode %.1f s)%n",
                         wavs.size(), seconds, mel, sisdr, wall);
