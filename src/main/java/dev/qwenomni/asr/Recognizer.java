@@ -77,6 +77,12 @@ public final class Recognizer {
         return new Recognizer(corpusLm(kjv, SpeechSentences.testKeys(testList), cacheDir), jobs);
     }
 
+    /** The recogniser with pocketsphinx's general en-us LM, installing pocketsphinx first when it is missing. */
+    public static Recognizer openGeneral(int jobs) {
+        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
+        return new Recognizer(null, jobs);
+    }
+
     /** Transcribes each WAV (any rate); returns one hypothesis per file, in order. */
     public List<String> transcribe(List<Path> wavs, Path workDir) throws IOException {
         if (!available())

@@ -22,14 +22,16 @@ public final class PitchTracker {
     /** Frame hop in seconds. */
     public static final double HOP = 0.010;
 
-    /** Per frame: F0 in Hz (of the best candidate, voiced or not), periodicity in [0, 1], energy in dB, and the voicing decision. */
-    public record Track(double[] f0, double[] periodicity, double[] energyDb, boolean[] voiced) {
+    /**
+     * Per frame: F0 in Hz (of the best candidate, voiced or not), periodicity in [0, 1], energy in dB, whether it is
+     * sounding (within the silence threshold of the loudest frame) and whether it is voiced (sounding and periodic).
+     */
+    public record Track(double[] f0, double[] periodicity, double[] energyDb, boolean[] sounding, boolean[] voiced) {
         public int frames() { return f0.length; }
 
         /** Median F0 over voiced frames, NaN when none is voiced. */
         public double medianVoicedF0() {
-            double[] v = java.util.stream.IntStream.range(0, frames()).filter(i -> voiced[i]).mapToDouble(i -> f0[i]).toArray();
-            return v.length == 0 ? Double.NaN : median(v);
+            return median(java.util.stream.IntStream.range(0, frames()).filter(i -> voiced[i]).mapToDouble(i -> f0[i]).toArray());
         }
 
         public double voicedFraction() {
@@ -92,10 +94,12 @@ public final class PitchTracker {
             per[t] = Math.max(0, bestR);
         }
         double loudest = Arrays.stream(energy).max().orElse(0);
-        boolean[] voiced = new boolean[frames];
-        for (int t = 0; t < frames; t++)
-            voiced[t] = !Double.isNaN(f0[t]) && per[t] >= VOICING && energy[t] >= loudest - SILENCE_DB;
-        return new Track(f0, per, energy, voiced);
+        boolean[] sounding = new boolean[frames], voiced = new boolean[frames];
+        for (int t = 0; t < frames; t++) {
+            sounding[t] = energy[t] >= loudest - SILENCE_DB;
+            voiced[t] = sounding[t] && !Double.isNaN(f0[t]) && per[t] >= VOICING;
+        }
+        return new Track(f0, per, energy, sounding, voiced);
     }
 
     private double norm(double[] r, int k) { return r[k] / r[0] / (windowAcf[k] / windowAcf[0]); }
@@ -200,9 +204,8 @@ public final class PitchTracker {
         private int voiced;
 
         public Voicing add(Track t) {
-            double loudest = Arrays.stream(t.energyDb).max().orElse(0);
             for (int i = 0; i < t.frames(); i++) {
-                if (t.energyDb[i] < loudest - SILENCE_DB) continue;
+                if (!t.sounding[i]) continue;
                 periodicity.add(t.periodicity[i]);
                 if (t.voiced[i]) voiced++;
             }

@@ -195,8 +195,9 @@ public final class CodecCommand implements Runnable {
                 var allPitch = new dev.qwenomni.audio.PitchTracker.Comparison();
                 clipPitch.forEach(allPitch::addAll);
                 System.out.println("  " + allPitch.summary());
-                var pitchVoices = byVoice(speakers);
-                if (pitchVoices.size() > 1) for (var entry : pitchVoices.entrySet()) {
+                // the voices differ a lot, so a manifest of several gets its numbers by voice as well
+                var voices = byVoice(speakers);
+                if (voices.size() > 1) for (var entry : voices.entrySet()) {
                     var v = new dev.qwenomni.audio.PitchTracker.Comparison();
                     entry.getValue().forEach(k -> v.addAll(clipPitch.get(k)));
                     System.out.println("    " + entry.getKey() + ": " + v.summary());
@@ -214,8 +215,6 @@ public final class CodecCommand implements Runnable {
                     var ours = dev.qwenomni.asr.ErrorRate.score(texts, oursText);
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
                             100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
-                    // the voices differ a lot, so a manifest of several gets its table by voice as well
-                    var voices = byVoice(speakers);
                     if (voices.size() > 1) for (var entry : voices.entrySet()) {
                         String v = entry.getKey();
                         List<Integer> idx = entry.getValue();

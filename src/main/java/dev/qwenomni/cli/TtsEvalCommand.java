@@ -110,8 +110,7 @@ final class TtsEvalCommand implements Callable<Integer> {
                 }
             }
         }
-        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
-        Recognizer rec = sentences != null ? new Recognizer(null, jobs)
+        Recognizer rec = sentences != null ? Recognizer.openGeneral(jobs)
                 : Recognizer.openCorpus(kjv, testList, manifest.toAbsolutePath().getParent().resolve("asr"), jobs);
         List<String> hypOurs = rec.transcribe(ours, out.resolve("asr-work")), hypTeacher = rec.transcribe(teacher, out.resolve("asr-work")),
                 hypResynth = rec.transcribe(resynth, out.resolve("asr-work"));
