@@ -59,6 +59,10 @@ public final class CodecTrainCommand implements Callable<Integer> {
             description = "discriminator updates before its losses reach the codec (default ${DEFAULT-VALUE})") int ganStart;
     @Option(names = "--adv-weight", defaultValue = "1") float advWeight;
     @Option(names = "--feat-weight", defaultValue = "2", description = "feature-matching weight (default ${DEFAULT-VALUE}, DAC's)") float featWeight;
+    @Option(names = "--mel-weight", defaultValue = "15", description = "weight of the multi-scale log-mel L1 (default ${DEFAULT-VALUE}, DAC's); "
+            + "a run folder keeps the weights it started with") float melWeight;
+    @Option(names = "--stft-weight", defaultValue = "1", description = "weight of the multi-resolution log-STFT L1 (default ${DEFAULT-VALUE}, DAC's)")
+    float stftWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -78,7 +82,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(out + " trains the decoder only since step " + java.nio.file.Files.readString(frozenMarker).strip()
                     + " (" + frozenMarker + "); resume it with --freeze-codes");
         if (freezeCodes) codec.freezeCodes();
-        CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start);
+        CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
+                .withSpectralWeights(melWeight, stftWeight);
         // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
         Path ganMarker = out.resolve("GAN");
         if (java.nio.file.Files.exists(ganMarker) && !ganOption)
@@ -118,6 +123,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -130,5 +136,27 @@ public final class CodecTrainCommand implements Callable<Integer> {
         log.info("done: {} steps, eval {}; checkpoints in {}, plots {} and {}", s.steps(), s.eval(), trainer.checkpointRoot(),
                 out.resolve("loss.png"), out.resolve("reconstruction.png"));
         return 0;
+    }
+
+    static final String LOSS_WEIGHTS = "LOSS_WEIGHTS";
+
+    /**
+     * The spectral weights are part of the objective, so a run folder records them and a resume must ask for the same;
+     * a folder with checkpoints but no record was trained at the defaults.
+     */
+    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft) throws java.io.IOException {
+        Path marker = out.resolve(LOSS_WEIGHTS);
+        String requested = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
+        String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
+                : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
+                ? String.format(java.util.Locale.ROOT, "mel %s stft %s", CodecTask.MEL, CodecTask.STFT) : null;
+        if (recorded != null && !recorded.equals(requested))
+            throw new IllegalArgumentException(out + " trains with spectral weights " + recorded + ", not " + requested
+                    + "; resume it with --mel-weight and --stft-weight as recorded, or start a new run folder with --init");
+        if (!java.nio.file.Files.exists(marker)) {
+            java.nio.file.Files.createDirectories(out);
+            dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        log.info("spectral loss: {}", requested);
     }
 }

@@ -33,6 +33,7 @@ public final class CodecTask implements TrainTask {
     private int index;
     private SnacCodec start;
     private Gan gan;
+    private float melWeight = MEL, stftWeight = STFT;
 
     /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
     public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
@@ -110,6 +111,19 @@ public final class CodecTask implements TrainTask {
         return this;
     }
 
+    /**
+     * Weighs the two spectral terms otherwise (default {@link #MEL} and {@link #STFT}). The mel term compares log10
+     * magnitudes of bands that widen with frequency; the STFT term compares natural-log magnitudes bin by bin, so it
+     * also sees the valleys between harmonics that noise fills.
+     */
+    public CodecTask withSpectralWeights(float mel, float stft) {
+        if (!(mel >= 0) || !(stft >= 0) || mel + stft == 0)
+            throw new IllegalArgumentException("spectral loss weights must be 0 or more and not both 0, not mel " + mel + ", stft " + stft);
+        this.melWeight = mel;
+        this.stftWeight = stft;
+        return this;
+    }
+
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
     public CodecTask startFrom(SnacCodec weights) {
         this.start = weights;
@@ -132,7 +146,7 @@ public final class CodecTask implements TrainTask {
             codec.setNoise(NoiseSource.seeded(r.nextLong()));
             float[] y = codec.trainForward(x);
             float[] dy = new float[y.length];
-            SpectralLoss.Value v = spectral.compute(y, x, dy, MEL * scale, STFT * scale);
+            SpectralLoss.Value v = spectral.compute(y, x, dy, melWeight * scale, stftWeight * scale);
             if (gan != null) {
                 MultiPeriodDiscriminator d = gan.discriminator();
                 MultiPeriodDiscriminator.Passes real = d.forward(x), fake = d.forward(y);
@@ -156,7 +170,7 @@ public final class CodecTask implements TrainTask {
         double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
-        m.put("loss", MEL * mel + STFT * stft + (COMMIT + CODEBOOK) * vq + adversarial);
+        m.put("loss", melWeight * mel + stftWeight * stft + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         m.put("vq", vq);
@@ -214,7 +228,7 @@ public final class CodecTask implements TrainTask {
             for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("val_loss", MEL * mel + STFT * stft);
+        m.put("val_loss", melWeight * mel + stftWeight * stft);
         m.put("val_mel", mel);
         m.put("val_stft", stft);
         for (int l = 0; l < counts.length; l++) m.put("codebook_perplexity_" + l, perplexity(counts[l]));

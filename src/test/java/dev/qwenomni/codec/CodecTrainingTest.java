@@ -79,6 +79,38 @@ class CodecTrainingTest {
         assertTrue(e.getMessage().contains("decoder."), e.getMessage());
     }
 
+    /** The decoder's gradient after one step of a fresh task with these spectral weights (same data, noise and init). */
+    private static float[] decoderGradient(Path m, float mel, float stft, java.util.Map<String, Double> metrics) throws IOException {
+        SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft);
+        task.initialize(11);
+        codec.params.zeroGrads();
+        metrics.putAll(task.step(1f));
+        return codec.params.grads().data().asFloat();
+    }
+
+    @Test
+    void theStftWeightScalesItsTermInTheLossAndTheGradient() throws IOException {
+        Path m = speechManifest(dir);
+        java.util.Map<String, Double> l1 = new java.util.HashMap<>(), l2 = new java.util.HashMap<>(), l5 = new java.util.HashMap<>();
+        float[] g1 = decoderGradient(m, 15, 1, l1), g2 = decoderGradient(m, 15, 2, l2), g5 = decoderGradient(m, 15, 5, l5);
+        assertEquals(l1.get("stft"), l5.get("stft"), "the same segments and weights give the same terms");
+        assertEquals(l1.get("loss") + 4 * l1.get("stft"), l5.get("loss"), 1e-9);
+        // the gradient is linear in the weight: g(5) - g(1) = 4 (g(2) - g(1)), and not zero
+        double diff = 0, norm = 0, step = 0;
+        for (int i = 0; i < g1.length; i++) {
+            double d51 = g5[i] - g1[i], d21 = g2[i] - g1[i];
+            diff += (d51 - 4 * d21) * (d51 - 4 * d21);
+            norm += d51 * d51;
+            step += d21 * d21;
+        }
+        assertTrue(step > 0, "the STFT weight reaches the gradient");
+        assertTrue(Math.sqrt(diff) < 1e-3 * Math.sqrt(norm), "linear in the weight: " + Math.sqrt(diff) + " vs " + Math.sqrt(norm));
+        var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
+                m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(0, 0));
+        assertTrue(e.getMessage().contains("mel 0.0, stft 0.0"), e.getMessage());
+    }
+
     @Test
     void reseededCodesComeFromVariedEncodings() {
         dev.qwenomni.tensor.ParamStore s = new dev.qwenomni.tensor.ParamStore();

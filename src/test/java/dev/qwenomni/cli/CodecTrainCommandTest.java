@@ -1,0 +1,38 @@
+package dev.qwenomni.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A codec run folder keeps the spectral loss weights it started with. */
+class CodecTrainCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunFolderRecordsItsSpectralWeightsAndRefusesOthersOnResume() throws IOException {
+        Path out = dir.resolve("run");
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8);
+        assertEquals("mel 15.0 stft 8.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8);
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1));
+        assertTrue(e.getMessage().contains("mel 15.0 stft 8.0") && e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
+    }
+
+    @Test
+    void aFolderWithCheckpointsButNoRecordWasTrainedAtTheDefaults() throws IOException {
+        Path out = dir.resolve("old"), root = out.resolve("checkpoints");
+        Files.createDirectories(root.resolve("step-000100"));
+        Files.writeString(root.resolve("latest"), "step-000100");
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4));
+        assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
+        assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
+        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1);
+        assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
+    }
+}
