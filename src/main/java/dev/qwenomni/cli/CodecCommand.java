@@ -62,11 +62,18 @@ public final class CodecCommand implements Runnable {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Option(names = "--stream", description = "decode frame by frame with the streaming decoder") boolean stream;
         @Option(names = "--noise-seed", description = "noise seeded by position (default: noise off)") Long noiseSeed;
+        /** Direct by default, as in speak: the same bits streamed or not (see SpeakCommand's option). */
+        @Option(names = "--conv-kernel", defaultValue = "direct", description = "dense conv kernel: direct (streamed audio equals "
+                + "the one-shot audio bit for bit) or gemm (faster; a streamed sample may differ by one step)") String convKernel;
         @Parameters(index = "0") Path codesJson;
         @Parameters(index = "1") Path wav;
 
         @Override
         public Integer call() throws Exception {
+            return dev.qwenomni.nn.ConvKernel.during(dev.qwenomni.nn.ConvKernel.parse(convKernel), this::decode);
+        }
+
+        private Integer decode() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
             c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
             JsonNode levels = new ObjectMapper().readTree(codesJson.toFile()).path("codes");

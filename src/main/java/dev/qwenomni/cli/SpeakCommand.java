@@ -38,12 +38,25 @@ public final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--decode-attention", defaultValue = "scan", description = "decode kernel: scan or gemm") String decodeAttention;
     @Option(names = "--cache", defaultValue = "data/cache", description = "phoneme cache folder") Path cache;
+    /**
+     * Direct by default: OpenBLAS picks its sgemm kernel by the matrix shape, so with the gemm kernel a streaming window
+     * (narrower than the whole clip) rounds some sums differently, and with the committed codec that flipped 71 of
+     * 140 k 16-bit samples by one step. The direct loops give the same bits in any window; the decode costs about 5x
+     * more (real-time factor 0.19 against 0.04 for the default codec; README, "Text to speech").
+     */
+    @Option(names = "--conv-kernel", defaultValue = "direct", description = "the codec's dense conv kernel: direct (streamed audio "
+            + "equals the one-shot audio bit for bit) or gemm (faster decode; a streamed sample may differ by one step)")
+    String convKernel;
 
     /** Silence between sentences. */
     static final double GAP_SECONDS = 0.2;
 
     @Override
     public Integer call() throws Exception {
+        return dev.qwenomni.nn.ConvKernel.during(dev.qwenomni.nn.ConvKernel.parse(convKernel), this::speak);
+    }
+
+    private Integer speak() throws Exception {
         String input = text != null ? text : file != null ? Files.readString(file, StandardCharsets.UTF_8)
                 : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         List<String> sentences = sentences(input);

@@ -80,9 +80,8 @@ class TrainCliTest {
         Path a = dir.resolve("a.wav"), b = dir.resolve("b.wav");
         assertEquals(0, Omni.commandLine().execute("codec", "decode", "-c", codecDir.toString(), codes.toString(), a.toString()));
         assertEquals(0, Omni.commandLine().execute("codec", "decode", "-c", codecDir.toString(), "--stream", codes.toString(), b.toString()));
-        // with the default gemm kernels streaming agrees to float rounding: at most one 16-bit step
-        assertArrayEquals(dev.qwenomni.audio.Wav.read(a).samples(), dev.qwenomni.audio.Wav.read(b).samples(), 1.01f / 32767,
-                "streamed decode writes the same audio");
+        // decode's default direct conv kernel: the streamed file is the one-shot file, byte for byte
+        assertArrayEquals(java.nio.file.Files.readAllBytes(a), java.nio.file.Files.readAllBytes(b), "streamed decode writes the same bytes");
         assertEquals(140 * 512, dev.qwenomni.audio.Wav.read(a).samples().length);
         assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
         // a manifest's test clips, filtered by speaker; an unknown speaker is named in the error
