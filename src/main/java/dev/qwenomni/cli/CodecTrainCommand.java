@@ -61,7 +61,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
     @Option(names = "--feat-weight", defaultValue = "2", description = "feature-matching weight (default ${DEFAULT-VALUE}, DAC's)") float featWeight;
     @Option(names = "--mel-weight", defaultValue = "15", description = "weight of the multi-scale log-mel L1 (default ${DEFAULT-VALUE}, DAC's); "
             + "a run folder keeps the weights it started with") float melWeight;
-    @Option(names = "--stft-weight", defaultValue = "1", description = "weight of the multi-resolution log-STFT L1 (default ${DEFAULT-VALUE}, DAC's)")
+    @Option(names = "--stft-weight", defaultValue = "1", description = "weight of the multi-resolution log-STFT L1 (default ${DEFAULT-VALUE})")
     float stftWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
