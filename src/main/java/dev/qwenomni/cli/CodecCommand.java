@@ -335,14 +335,16 @@ public final class CodecCommand implements Runnable {
             double seconds = (double) coarse * strides[0] * cfg.hopLength() / cfg.samplingRate();
             System.out.printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
             for (String k : kernels) {
-                ConvKernel.active = ConvKernel.parse(k);
-                c.decode(codes); // warm-up
-                double[] t = new double[repeats];
-                for (int i = 0; i < repeats; i++) {
-                    long t0 = System.nanoTime();
-                    c.decode(codes);
-                    t[i] = (System.nanoTime() - t0) / 1e9;
-                }
+                double[] t = ConvKernel.during(ConvKernel.parse(k), () -> {
+                    c.decode(codes); // warm-up
+                    double[] times = new double[repeats];
+                    for (int i = 0; i < repeats; i++) {
+                        long t0 = System.nanoTime();
+                        c.decode(codes);
+                        times[i] = (System.nanoTime() - t0) / 1e9;
+                    }
+                    return times;
+                });
                 Arrays.sort(t);
                 System.out.printf(Locale.ROOT, "  %-7s median %.3f s -> real-time factor %.3f (min %.3f, max %.3f)%n", k, t[repeats / 2],
                         t[repeats / 2] / seconds, t[0] / seconds, t[repeats - 1] / seconds);

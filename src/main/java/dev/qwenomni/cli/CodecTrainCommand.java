@@ -146,10 +146,10 @@ public final class CodecTrainCommand implements Callable<Integer> {
      */
     static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
+        String requested = weightsText(mel, stft);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? String.format(java.util.Locale.ROOT, "mel %s stft %s", CodecTask.MEL, CodecTask.STFT) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with spectral weights " + recorded + ", not " + requested
                     + "; resume it with --mel-weight and --stft-weight as recorded, or start a new run folder with --init");
@@ -159,4 +159,6 @@ public final class CodecTrainCommand implements Callable<Integer> {
         }
         log.info("spectral loss: {}", requested);
     }
+
+    private static String weightsText(float mel, float stft) { return String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft); }
 }

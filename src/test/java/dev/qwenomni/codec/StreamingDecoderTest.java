@@ -16,17 +16,11 @@ class StreamingDecoderTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(dev.qwenomni.nn.ConvKernel.class)
     void streamingEqualsOneShotDecode(dev.qwenomni.nn.ConvKernel kernel) throws Exception {
-        dev.qwenomni.nn.ConvKernel saved = dev.qwenomni.nn.ConvKernel.active;
-        dev.qwenomni.nn.ConvKernel.active = kernel;
-        try {
-            double tolerance = kernel == dev.qwenomni.nn.ConvKernel.DIRECT ? 0 : 1e-5;
-            int everyPush = streamAndCompare(tolerance, 1);
-            int growing = streamAndCompare(tolerance, StreamingDecoder.DEFAULT_MAX_CHUNK);
-            // growing windows re-decode the context fewer times for the same samples
-            assertTrue(growing < everyPush, "windows: growing " + growing + ", one per push " + everyPush);
-        } finally {
-            dev.qwenomni.nn.ConvKernel.active = saved;
-        }
+        double tolerance = kernel == dev.qwenomni.nn.ConvKernel.DIRECT ? 0 : 1e-5;
+        int everyPush = dev.qwenomni.nn.ConvKernel.during(kernel, () -> streamAndCompare(tolerance, 1));
+        int growing = dev.qwenomni.nn.ConvKernel.during(kernel, () -> streamAndCompare(tolerance, StreamingDecoder.DEFAULT_MAX_CHUNK));
+        // growing windows re-decode the context fewer times for the same samples
+        assertTrue(growing < everyPush, "windows: growing " + growing + ", one per push " + everyPush);
     }
 
     @Test

@@ -75,16 +75,12 @@ class SynthesizerTest {
         assertTrue(chunks.size() > 1, "audio arrived in several chunks");
         assertFalse(Double.isNaN(streamed.firstAudioSeconds()));
         // with the direct conv loops (no BLAS) streaming is exact to the bit
-        ConvKernel was = ConvKernel.active;
-        try {
-            ConvKernel.active = ConvKernel.DIRECT;
-            float[] direct = s.synthesize(List.of(a), null, sc, null).get(0).audio();
-            List<float[]> directChunks = new ArrayList<>();
+        List<float[]> directChunks = new ArrayList<>();
+        float[] direct = ConvKernel.during(ConvKernel.DIRECT, () -> {
             s.synthesize(List.of(a), null, sc, (i, chunk) -> directChunks.add(chunk));
-            assertArrayEquals(direct, SpeakCommandAccess.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
-        } finally {
-            ConvKernel.active = was;
-        }
+            return s.synthesize(List.of(a), null, sc, null).get(0).audio();
+        });
+        assertArrayEquals(direct, SpeakCommandAccess.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
 
         List<Synthesizer.Result> both = s.synthesize(List.of(a, b), null, sc, null);
         for (int l = 0; l < 3; l++) assertArrayEquals(one.codes()[l], both.get(0).codes()[l], "text 0 in a batch");
