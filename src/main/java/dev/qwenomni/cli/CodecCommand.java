@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import dev.qwenomni.speech.ManifestEntry;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +30,7 @@ import java.util.concurrent.Callable;
 /** The codec on its own: WAV to codes, codes to WAV, and its speed. */
 @Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
         subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecCommand.Eval.class,
-                CodecCommand.Widen.class, CodecTrainCommand.class})
+                CodecCommand.Widen.class, CodecCommand.Grow.class, CodecTrainCommand.class})
 public final class CodecCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -306,6 +309,44 @@ public final class CodecCommand implements Runnable {
                             + "decode of random codes differs by %.2e relative RMS%n", out, src.config.decoderDim(), decoderDim,
                     src.params.count(), wide.params.count(), CodecCheckpoint.codesSha256(wide).substring(0, 16),
                     CodecCheckpoint.codesSha256(wide).equals(CodecCheckpoint.codesSha256(src)), Math.sqrt(diff / Math.max(energy, 1e-30)));
+            return 0;
+        }
+    }
+
+    @Command(name = "grow", mixinStandardHelpOptions = true,
+            description = "A copy of a codec with larger codebooks: the old codes keep their rows (and decode as before), the new rows "
+                    + "are seeded with encodings of the manifest's training clips, level by level; train it on with codec train --init OUT. "
+                    + "Its codes are new ones, so a TTS model must be trained on them.")
+    static final class Grow implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true) Path codec;
+        @Option(names = "--codebook-size", required = true, description = "the new codebook_size (larger than the codec's)") int codebookSize;
+        @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl",
+                description = "speech manifest whose train clips seed the new codes (default ${DEFAULT-VALUE})") Path manifest;
+        @Option(names = "--out", required = true) Path out;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            SnacCodec src = CodecCheckpoint.load(codec);
+            if (!Files.isRegularFile(manifest)) throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
+            List<float[]> clips = new ArrayList<>();
+            double seconds = 0;
+            for (ManifestEntry e : ManifestEntry.read(manifest)) {
+                if (!e.split().equals("train")) continue;
+                Wav.Audio a = Wav.read(e.resolve(manifest));
+                if (a.sampleRate() != src.config.samplingRate())
+                    throw new IllegalArgumentException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + src.config.samplingRate());
+                clips.add(a.samples());
+                seconds += a.samples().length / (double) a.sampleRate();
+            }
+            if (clips.isEmpty()) throw new IllegalArgumentException(manifest + " has no train clips to seed the new codes from");
+            dev.qwenomni.codec.CodebookGrowth.Grown g = dev.qwenomni.codec.CodebookGrowth.grow(src, codebookSize, clips, seed);
+            CodecCheckpoint.save(g.codec(), out);
+            System.out.printf(Locale.ROOT, "%s: codebook_size %d -> %d, seeded from %d clips (%.2f h)%n", out, src.config.codebookSize(),
+                    codebookSize, clips.size(), seconds / 3600);
+            for (int l = 0; l < g.report().errorBefore().length; l++)
+                System.out.printf(Locale.ROOT, "level %d: code-space error ||z_e - code||^2 / ||z_e||^2 %.4f -> %.4f, %.1f%% of its picks are new codes%n",
+                        l, g.report().errorBefore()[l], g.report().errorAfter()[l], 100 * g.report().newCodeShare()[l]);
             return 0;
         }
     }

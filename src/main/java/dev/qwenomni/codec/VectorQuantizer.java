@@ -149,6 +149,12 @@ public final class VectorQuantizer {
     }
     public int[] lastCodes() { return trainCodes; }
 
+    /** Adds the projections z_e of z [dim][T] to the re-seed pool without a training forward (see {@link CodebookGrowth}). */
+    void collect(float[] z, int T) {
+        int Tc = T / stride;
+        remember(inProj.forward(pool(z, T), Tc), Tc);
+    }
+
     /** SplitMix64's finaliser: a well-spread 64-bit hash of n. */
     private static long mix(long n) {
         long z = (n + 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
