@@ -136,10 +136,13 @@ public final class TtsCommand implements Runnable {
             List<TtsExamples.Example> val = all.stream().filter(e -> e.split().equals("val")).toList();
             Qwen3Config mc = modelOptions.config(TrainCommand.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());
             if (initModel != null) {
-                if (initModel.vocabSize() != mc.vocabSize() || initModel.eosTokenId() != mc.eosTokenId())
-                    throw new IllegalArgumentException("--init " + init + ": vocabulary " + initModel.vocabSize() + " (end " + initModel.eosTokenId()
-                            + ") does not fit this codec's layout, " + mc.vocabSize() + " (end " + mc.eosTokenId() + ")");
-                mc = initModel;
+                if (initModel.eosTokenId() != mc.eosTokenId())
+                    throw new IllegalArgumentException("--init " + init + ": end token " + initModel.eosTokenId()
+                            + " does not fit this codec's layout (end " + mc.eosTokenId() + ")");
+                if (initModel.vocabSize() != mc.vocabSize())
+                    log.info("--init {}: vocabulary {} -> {} for {} codes per level; the audio rows (from id {}) start fresh", init,
+                            initModel.vocabSize(), mc.vocabSize(), codec.config.codebookSize(), cfg.tokens().audio().audioBase());
+                mc = initModel.withVocabSize(mc.vocabSize());
             }
             Qwen3Model model = new Qwen3Model(mc, AttentionKind.parse(attention));
             if (guideWeight > 0) {

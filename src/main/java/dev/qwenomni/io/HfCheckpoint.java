@@ -48,6 +48,41 @@ public final class HfCheckpoint {
         loadWeights(model.weights, dir);
     }
 
+    /**
+     * Loads a checkpoint whose config differs from the model's at most in vocab_size: every tensor
+     * as saved, except that of the token embedding (and an untied lm_head) only the first keepRows
+     * rows are taken; the model's other rows keep what they hold (initialise the model first). For
+     * a TTS model moved to a codec with other codes: the text, the specials and the whole body
+     * carry over, and the audio rows, whose codes mean something else now, start fresh.
+     */
+    public static void loadKeepingRows(Qwen3Model model, Path dir, int keepRows) throws IOException {
+        Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
+        if (!saved.withVocabSize(model.config.vocabSize()).equals(model.config))
+            throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested "
+                    + model.config + " in more than vocab_size");
+        if (keepRows < 0 || keepRows > Math.min(saved.vocabSize(), model.config.vocabSize()))
+            throw new IllegalArgumentException("cannot keep " + keepRows + " embedding rows of a " + saved.vocabSize() + "-token vocabulary in a "
+                    + model.config.vocabSize() + "-token one");
+        Path file = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(file)) throw new IOException(dir + ": " + WEIGHTS + " not found (a sharded checkpoint cannot change its vocabulary)");
+        Qwen3Weights w = model.weights;
+        try (SafeTensors.Reader r = SafeTensors.open(file)) {
+            for (Param p : w.store.params()) {
+                if (!r.has(p.name)) throw new IOException(file + ": tensor " + p.name + " " + p.shapeString() + " is missing");
+                if (p != w.embed && p != w.lmHead) {
+                    r.readFloats(p.name, p.v, p.shape);
+                    continue;
+                }
+                long[] shape = r.info(p.name).shape();
+                if (shape.length != 2 || shape[0] != saved.vocabSize() || shape[1] != p.shape[1])
+                    throw new IOException(file + ": tensor " + p.name + " has shape " + java.util.Arrays.toString(shape) + ", expected ["
+                            + saved.vocabSize() + ", " + p.shape[1] + "]");
+                float[] rows = r.floats(p.name);
+                java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(rows), 0, p.v, 0, (long) keepRows * p.shape[1] * Float.BYTES);
+            }
+        }
+    }
+
     /** Reads every parameter from the directory's safetensors file(s), by HF name. */
     public static void loadWeights(Qwen3Weights w, Path dir) throws IOException {
         Path single = dir.resolve(WEIGHTS), index = dir.resolve(INDEX);

@@ -34,6 +34,12 @@ public record Qwen3Config(String modelType, int vocabSize, int hiddenSize, int i
         if (!ok) throw new IllegalArgumentException("config.json: invalid " + key + " = " + value);
     }
 
+    /** The same model with another vocabulary size (e.g. a TTS model moved to a codec with larger codebooks). */
+    public Qwen3Config withVocabSize(int vocab) {
+        return new Qwen3Config(modelType, vocab, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim, ropeTheta,
+                rmsNormEps, tieWordEmbeddings, qkvBias, oBias, qkNorm, maxPositions, bosTokenId, eosTokenId);
+    }
+
     /** A Qwen3 config with the family's defaults (no biases, q/k norm, eps 1e-6). */
     public static Qwen3Config qwen3(int vocab, int hidden, int intermediate, int layers, int heads, int kvHeads,
                                     int headDim, double theta, int maxPos, boolean tied) {

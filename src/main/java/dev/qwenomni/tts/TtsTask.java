@@ -85,13 +85,23 @@ public final class TtsTask implements TrainTask {
             return;
         }
         try {
-            HfCheckpoint.loadMatching(model, start);
+            int savedVocab = dev.qwenomni.model.Qwen3Config.read(start.resolve("config.json")).vocabSize();
+            if (savedVocab == model.config.vocabSize()) {
+                HfCheckpoint.loadMatching(model, start);
+            } else {
+                // another codebook size: the audio rows start from the random init, the rest carries over
+                model.weights.initialize(s);
+                HfCheckpoint.loadKeepingRows(model, start, tokens.audio().audioBase());
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    /** A fresh run starts from this checkpoint's weights (same model config) instead of a random init; a resume ignores them. */
+    /**
+     * A fresh run starts from this checkpoint's weights (same model config, or one that differs only in the vocabulary,
+     * whose audio rows then start fresh) instead of a random init; a resume ignores them.
+     */
     public TtsTask startFrom(Path checkpoint) {
         this.start = checkpoint;
         return this;

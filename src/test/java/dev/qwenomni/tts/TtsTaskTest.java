@@ -82,6 +82,41 @@ class TtsTaskTest {
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
+    /** Moved to a codec with larger codebooks: the body and the text rows carry over, the audio rows start from the init. */
+    @Test
+    void aLargerCodebookKeepsTheBodyAndTextRowsAndStartsTheAudioRowsFresh(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Random r = new Random(1);
+        List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
+        Qwen3Model trained = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
+        TtsTask saved = new TtsTask(trained, new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10), train, val, 2, 128, 2, false, 3);
+        saved.initialize(1);
+        saved.saveModel(dir);
+
+        // 32 codes per level: 264 + 7 x 32 = 488 ids, 512 rows
+        TtsConfig grown = new TtsConfig(TextFrontEnd.GRAPHEMES, 32, "1".repeat(64), "v", 0.1, 10);
+        Qwen3Config big = Qwen3Config.qwen3(512, 32, 64, 1, 4, 2, 8, 10000, 256, true);
+        Qwen3Model moved = new Qwen3Model(big, AttentionKind.MATERIALIZED), plain = new Qwen3Model(big, AttentionKind.MATERIALIZED);
+        new TtsTask(moved, grown, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99);
+        plain.weights.initialize(99);
+        int audioBase = grown.tokens().audio().audioBase(), C = 32;
+        assertEquals(264, audioBase);
+        for (int i = 0; i < moved.params().params().size(); i++) {
+            var m = moved.params().params().get(i);
+            var t = trained.params().params().get(i);
+            var p = plain.params().params().get(i);
+            for (long k = 0; k < m.size; k += 5) {
+                float got = dev.qwenomni.tensor.Kernels.get(m.v, k);
+                boolean freshRow = m == moved.weights.embed && k >= (long) audioBase * C;
+                assertEquals(freshRow ? dev.qwenomni.tensor.Kernels.get(p.v, k) : dev.qwenomni.tensor.Kernels.get(t.v, k), got, m.name + " [" + k + "]");
+            }
+        }
+        // more than the vocabulary differs: refused, naming the config
+        Qwen3Model wider = new Qwen3Model(Qwen3Config.qwen3(512, 48, 64, 1, 4, 2, 12, 10000, 256, true), AttentionKind.MATERIALIZED);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> new TtsTask(wider, grown, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99));
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("more than vocab_size"), e.getMessage());
+    }
+
     @Test
     void trainingCountsOnlyAudioTokensAndEvaluationReportsEachPart() {
         Random r = new Random(1);
