@@ -105,6 +105,43 @@ class TrainCliTest {
     }
 
     @Test
+    void codecGrowKeepsTheOldCodesAndRefusesToShrink() throws Exception {
+        Path codecDir = dir.resolve("codec"), grown = dir.resolve("grown");
+        dev.qwenomni.codec.SnacCodec codec;
+        try (var r = SafeTensors.open(Path.of("src/test/resources/fixtures/tiny24.safetensors"))) {
+            codec = new dev.qwenomni.codec.SnacCodec(dev.qwenomni.codec.SnacConfig.read(Path.of("src/test/resources/fixtures/tiny24.config.json")));
+            dev.qwenomni.codec.CodecCheckpoint.loadWeights(codec, r, "weights/");
+            dev.qwenomni.codec.CodecCheckpoint.save(codec, codecDir);
+        }
+        // the three bundled clips at 24 kHz as training clips: about 105 coarse frames for 64 new codes
+        java.util.List<dev.qwenomni.speech.ManifestEntry> entries = new java.util.ArrayList<>();
+        for (String f : new String[]{"birch_flite_rms_16k.wav", "glue_flite_awb_16k.wav", "birch_festival_slt_16k.wav"}) {
+            var a = dev.qwenomni.audio.Wav.read(Path.of("src/test/resources/speech", f));
+            dev.qwenomni.audio.Wav.write(dir.resolve(f), dev.qwenomni.audio.Resampler.resample(a.samples(), a.sampleRate(), 24000), 24000);
+            entries.add(new dev.qwenomni.speech.ManifestEntry(f, "text", "teacher", a.seconds(), "train", f));
+        }
+        Path manifest = dir.resolve("manifest.jsonl");
+        dev.qwenomni.speech.ManifestEntry.write(manifest, entries);
+        assertEquals(0, Omni.commandLine().execute("codec", "grow", "-c", codecDir.toString(), "--codebook-size", "128",
+                "--manifest", manifest.toString(), "--out", grown.toString()));
+        var big = dev.qwenomni.codec.CodecCheckpoint.load(grown);
+        assertEquals(128, big.config.codebookSize());
+        float[] x = dev.qwenomni.audio.Wav.read(dir.resolve("birch_flite_rms_16k.wav")).samples();
+        int[][] codes = codec.encode(x);
+        codec.setNoise(dev.qwenomni.codec.NoiseSource.OFF);
+        big.setNoise(dev.qwenomni.codec.NoiseSource.OFF);
+        assertArrayEquals(codec.decode(codes), big.decode(codes), "old codes decode as before");
+
+        StringWriter err = new StringWriter();
+        CommandLine bad = Omni.commandLine();
+        bad.setErr(new PrintWriter(err));
+        assertEquals(1, bad.execute("codec", "grow", "-c", grown.toString(), "--codebook-size", "64", "--manifest", manifest.toString(),
+                "--out", dir.resolve("small").toString()));
+        assertTrue(err.toString().contains("growing only"), err.toString());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("small")), "a refused grow writes nothing");
+    }
+
+    @Test
     void codecEvalLimitSpreadsOverTheList() {
         // 207 test clips listed voice after voice (52, 52, 52, 51): 40 must reach every voice
         java.util.List<Integer> all = java.util.stream.IntStream.range(0, 207).boxed().toList();
