@@ -52,7 +52,7 @@ public final class CodebookGrowth {
             latents.add(dst.encodeLatent(x));
             frames.add(x.length / c.hopLength());
         }
-        List<float[]> residualOld = copies(latents), residualNew = copies(latents);
+        List<float[]> residualOld = copies(latents), residualNew = latents; // what each level leaves, with the old and the new books
         int levels = dst.quantizers.size();
         double[] before = new double[levels], after = new double[levels], share = new double[levels];
         Random r = new Random(seed);
