@@ -333,11 +333,9 @@ public final class CodecCommand implements Runnable {
             double seconds = 0;
             for (ManifestEntry e : ManifestEntry.read(manifest)) {
                 if (!e.split().equals("train")) continue;
-                Wav.Audio a = Wav.read(e.resolve(manifest));
-                if (a.sampleRate() != src.config.samplingRate())
-                    throw new IllegalArgumentException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + src.config.samplingRate());
-                clips.add(a.samples());
-                seconds += a.samples().length / (double) a.sampleRate();
+                float[] clip = dev.qwenomni.codec.CodecTask.readClip(manifest, e, src.config.samplingRate());
+                clips.add(clip);
+                seconds += clip.length / (double) src.config.samplingRate();
             }
             if (clips.isEmpty()) throw new IllegalArgumentException(manifest + " has no train clips to seed the new codes from");
             dev.qwenomni.codec.CodebookGrowth.Grown g = dev.qwenomni.codec.CodebookGrowth.grow(src, codebookSize, clips, seed);

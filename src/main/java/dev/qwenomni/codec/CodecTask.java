@@ -51,14 +51,19 @@ public final class CodecTask implements TrainTask {
         requireHeapFor(manifest, entries, codec.config.samplingRate(), Runtime.getRuntime().maxMemory());
         for (ManifestEntry e : entries) {
             if (!loaded(e)) continue;
-            Wav.Audio a = Wav.read(e.resolve(manifest));
-            if (a.sampleRate() != codec.config.samplingRate())
-                throw new IOException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + codec.config.samplingRate());
-            (e.split().equals("train") ? train : val).add(a.samples());
+            (e.split().equals("train") ? train : val).add(readClip(manifest, e, codec.config.samplingRate()));
         }
         if (train.isEmpty() || val.isEmpty()) throw new IOException(manifest + ": needs train and val clips");
         usage = new long[codec.quantizers.size()][codec.config.codebookSize()];
         shuffle();
+    }
+
+    /** A manifest clip's samples, refused (naming the file) unless it is at the codec's rate. */
+    public static float[] readClip(Path manifest, ManifestEntry e, int samplingRate) throws IOException {
+        Wav.Audio a = Wav.read(e.resolve(manifest));
+        if (a.sampleRate() != samplingRate)
+            throw new IOException(e.resolve(manifest) + ": " + a.sampleRate() + " Hz, the codec runs at " + samplingRate);
+        return a.samples();
     }
 
     /** Only train and val clips are read: never the held-out test clips. */
