@@ -58,6 +58,8 @@ public final class PitchTracker {
         this.windowAcf = autocorrelation(hann);
     }
 
+    public int rate() { return rate; }
+
     /** The frames of a signal at this tracker's rate; frame i is centred at sample i * hop. */
     public Track track(float[] x) {
         int frames = x.length == 0 ? 0 : x.length / hop + 1;

@@ -63,6 +63,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "a run folder keeps the weights it started with") float melWeight;
     @Option(names = "--stft-weight", defaultValue = "1", description = "weight of the multi-resolution log-STFT L1 (default ${DEFAULT-VALUE})")
     float stftWeight;
+    @Option(names = "--periodicity-weight", defaultValue = "0", description = "weight of the voice-source term: where a clip is voiced, "
+            + "how much less periodic the reconstruction is (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -83,7 +85,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
                     + " (" + frozenMarker + "); resume it with --freeze-codes");
         if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
-                .withSpectralWeights(melWeight, stftWeight);
+                .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight);
         // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
         Path ganMarker = out.resolve("GAN");
         if (java.nio.file.Files.exists(ganMarker) && !ganOption)
@@ -123,7 +125,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight);
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -144,15 +146,15 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * The spectral weights are part of the objective, so a run folder records them and a resume must ask for the same;
      * a folder with checkpoints but no record was trained at the defaults.
      */
-    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft) throws java.io.IOException {
+    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft);
+        String requested = weightsText(mel, stft, periodicity);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with spectral weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight and --stft-weight as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight and --periodicity-weight as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -160,5 +162,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
         log.info("spectral loss: {}", requested);
     }
 
-    private static String weightsText(float mel, float stft) { return String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft); }
+    /** Folders from before the periodicity term record only the spectral pair, so the term is named only when used. */
+    private static String weightsText(float mel, float stft, float periodicity) {
+        String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
+        return periodicity == 0 ? s : s + String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
+    }
 }

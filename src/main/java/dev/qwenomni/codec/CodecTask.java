@@ -1,5 +1,6 @@
 package dev.qwenomni.codec;
 
+import dev.qwenomni.audio.PeriodicityLoss;
 import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.speech.ManifestEntry;
@@ -27,13 +28,14 @@ public final class CodecTask implements TrainTask {
     private final int segment, batch, evalClips;
     private final long seed;
     private final SpectralLoss spectral;
+    private final PeriodicityLoss periodicity;
     private final long[][] usage;
     private int[] order;
     private long epoch;
     private int index;
     private SnacCodec start;
     private Gan gan;
-    private float melWeight = MEL, stftWeight = STFT;
+    private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0;
 
     /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
     public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
@@ -48,6 +50,7 @@ public final class CodecTask implements TrainTask {
         this.evalClips = evalClips;
         this.seed = seed;
         this.spectral = new SpectralLoss(codec.config.samplingRate());
+        this.periodicity = new PeriodicityLoss(codec.config.samplingRate());
         requireHeapFor(manifest, entries, codec.config.samplingRate(), Runtime.getRuntime().maxMemory());
         for (ManifestEntry e : entries) {
             if (!loaded(e)) continue;
@@ -129,6 +132,16 @@ public final class CodecTask implements TrainTask {
         return this;
     }
 
+    /**
+     * Adds the voice-source term ({@link PeriodicityLoss}: where the clip is voiced, the reconstruction should be as
+     * periodic) at this weight; 0, the default, leaves it out of the objective (validation still reports it).
+     */
+    public CodecTask withPeriodicityWeight(float w) {
+        if (!(w >= 0)) throw new IllegalArgumentException("periodicity loss weight must be 0 or more, not " + w);
+        this.periodicityWeight = w;
+        return this;
+    }
+
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
     public CodecTask startFrom(SnacCodec weights) {
         this.start = weights;
@@ -139,7 +152,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> step(float gradScale) {
-        double mel = 0, stft = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
+        double mel = 0, stft = 0, per = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
         float scale = gradScale / batch;
         boolean generatorAdversarial = gan != null && gan.discriminator().steps() >= gan.start();
         for (int b = 0; b < batch; b++) {
@@ -152,6 +165,7 @@ public final class CodecTask implements TrainTask {
             float[] y = codec.trainForward(x);
             float[] dy = new float[y.length];
             SpectralLoss.Value v = spectral.compute(y, x, dy, melWeight * scale, stftWeight * scale);
+            if (periodicityWeight > 0) per += periodicity.compute(y, x, dy, periodicityWeight * scale).loss() / batch;
             if (gan != null) {
                 MultiPeriodDiscriminator d = gan.discriminator();
                 MultiPeriodDiscriminator.Passes real = d.forward(x), fake = d.forward(y);
@@ -175,9 +189,10 @@ public final class CodecTask implements TrainTask {
         double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
-        m.put("loss", melWeight * mel + stftWeight * stft + (COMMIT + CODEBOOK) * vq + adversarial);
+        m.put("loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
+        if (periodicityWeight > 0) m.put("periodicity", per);
         m.put("vq", vq);
         if (gan != null) {
             m.put("disc_grad_norm", discNorm);
@@ -220,7 +235,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> evaluate() {
-        double mel = 0, stft = 0;
+        double mel = 0, stft = 0, per = 0;
         int n = Math.min(evalClips, val.size());
         long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
         codec.setNoise(NoiseSource.OFF);
@@ -230,12 +245,14 @@ public final class CodecTask implements TrainTask {
             SpectralLoss.Value v = spectral.compute(y, x, null, 0, 0);
             mel += v.mel() / n;
             stft += v.stft() / n;
+            per += periodicity.compute(y, x, null, 0).loss() / n;
             for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("val_loss", melWeight * mel + stftWeight * stft);
+        m.put("val_loss", melWeight * mel + stftWeight * stft + periodicityWeight * per);
         m.put("val_mel", mel);
         m.put("val_stft", stft);
+        m.put("val_periodicity", per);
         for (int l = 0; l < counts.length; l++) m.put("codebook_perplexity_" + l, perplexity(counts[l]));
         return m;
     }

@@ -81,8 +81,14 @@ class CodecTrainingTest {
 
     /** The decoder's gradient after one step of a fresh task with these spectral weights (same data, noise and init). */
     private static float[] decoderGradient(Path m, float mel, float stft, java.util.Map<String, Double> metrics) throws IOException {
+        return decoderGradient(m, mel, stft, 0, metrics);
+    }
+
+    private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, java.util.Map<String, Double> metrics)
+            throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
-        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft);
+        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft)
+                .withPeriodicityWeight(periodicity);
         task.initialize(11);
         codec.params.zeroGrads();
         metrics.putAll(task.step(1f));
@@ -109,6 +115,31 @@ class CodecTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(0, 0));
         assertTrue(e.getMessage().contains("mel 0.0, stft 0.0"), e.getMessage());
+    }
+
+    @Test
+    void thePeriodicityWeightAddsItsTermToTheLossAndTheGradient() throws IOException {
+        Path m = speechManifest(dir);
+        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
+        float[] g0 = decoderGradient(m, 15, 1, 0, l0), g1 = decoderGradient(m, 15, 1, 1, l1), g3 = decoderGradient(m, 15, 1, 3, l3);
+        assertFalse(l0.containsKey("periodicity"), "left out at weight 0");
+        double p = l1.get("periodicity");
+        assertTrue(p > 0, "a random decoder is less periodic than speech: " + p);
+        assertEquals(p, l3.get("periodicity"));
+        assertEquals(l0.get("loss") + p, l1.get("loss"), 1e-9);
+        assertEquals(l0.get("loss") + 3 * p, l3.get("loss"), 1e-9);
+        double diff = 0, norm = 0, step = 0;
+        for (int i = 0; i < g0.length; i++) {
+            double d30 = g3[i] - g0[i], d10 = g1[i] - g0[i];
+            diff += (d30 - 3 * d10) * (d30 - 3 * d10);
+            norm += d30 * d30;
+            step += d10 * d10;
+        }
+        assertTrue(step > 0, "the periodicity weight reaches the gradient");
+        assertTrue(Math.sqrt(diff) < 1e-3 * Math.sqrt(norm), "linear in the weight: " + Math.sqrt(diff) + " vs " + Math.sqrt(norm));
+        var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
+                m, ManifestEntry.read(m), 4096, 2, 1, 5).withPeriodicityWeight(-1));
+        assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
     }
 
     @Test

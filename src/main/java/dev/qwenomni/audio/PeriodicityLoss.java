@@ -1,0 +1,132 @@
+package dev.qwenomni.audio;
+
+/**
+ * A loss on the voice source that spectral distances miss: where the target is voiced, the prediction should be as
+ * periodic as the target. Per voiced target frame (from {@link PitchTracker}) it compares the normalised
+ * cross-correlation of a stretch of about two periods with the stretch one period later,
+ * r = a.b / sqrt(a.a b.b), and charges max(0, r_target - r_pred). The prediction may take any lag within
+ * {@link #LAG_TOLERANCE} of the target's period, so it is asked to be periodic,
+ * not to hit the target's pitch exactly, which its codes do not fix. The same is done on the first difference of both
+ * signals, which weighs each harmonic by its frequency: the upper harmonics are the ones a mel-trained decoder turns
+ * into noise, and the plain signal's correlation is ruled by the lowest ones. Amplitude cancels out, so it does not
+ * pull against the loudness the spectral terms set.
+ */
+public final class PeriodicityLoss {
+    /** How far (relative) the prediction's period may stray from the target's: about a semitone. */
+    public static final double LAG_TOLERANCE = 0.06;
+    /** Stretches shorter than this many samples (or quieter than {@link #MIN_ENERGY} per sample) are skipped. */
+    static final int MIN_STRETCH = 64;
+    static final double MIN_ENERGY = 1e-8;
+
+    private final PitchTracker tracker;
+    private final int hop;
+
+    public PeriodicityLoss(int rate) {
+        this.tracker = new PitchTracker(rate);
+        this.hop = (int) Math.round(PitchTracker.HOP * rate);
+    }
+
+    /** Mean hinge over the voiced frames and the two bands, and how many frames it averaged. */
+    public record Value(double loss, int frames) {}
+
+    /**
+     * The loss of pred against target; adds weight * d(loss)/d(pred) into dPred when it is not null. The target's
+     * pitch track carries no gradient.
+     */
+    public Value compute(float[] pred, float[] target, float[] dPred, float weight) {
+        if (pred.length != target.length)
+            throw new IllegalArgumentException("prediction has " + pred.length + " samples, target " + target.length);
+        PitchTracker.Track track = tracker.track(target);
+        int n = pred.length;
+        double[] p = toDouble(pred), t = toDouble(target), dp = difference(p), dt = difference(t);
+        double[] gPlain = new double[n], gDiff = new double[n];
+        double total = 0;
+        int frames = 0;
+        for (int f = 0; f < track.frames(); f++) {
+            if (!track.voiced()[f]) continue;
+            double period = tracker.rate() / track.f0()[f];
+            int len = (int) Math.round(2 * period);
+            int start = f * hop - len / 2;
+            int maxLag = (int) Math.ceil(period * (1 + LAG_TOLERANCE));
+            if (len < MIN_STRETCH || start < 1 || start + len + maxLag >= n) continue;
+            double frameLoss = 0;
+            boolean counted = false;
+            for (int band = 0; band < 2; band++) {
+                double[] xs = band == 0 ? p : dp, ts = band == 0 ? t : dt, g = band == 0 ? gPlain : gDiff;
+                double rt = best(ts, start, len, period, null, 0);
+                double rp = best(xs, start, len, period, null, 0);
+                if (Double.isNaN(rt) || Double.isNaN(rp)) continue;
+                counted = true;
+                if (rt > rp) {
+                    frameLoss += rt - rp;
+                    // d(rt - rp)/dx = -dr/dx at the prediction's best lag (its lag is at a maximum: no term through it)
+                    best(xs, start, len, period, g, -1);
+                }
+            }
+            if (!counted) continue;
+            total += frameLoss / 2;
+            frames++;
+        }
+        if (frames == 0) return new Value(0, 0);
+        if (dPred != null) {
+            double s = weight / (2.0 * frames);
+            // the difference band: d[i] = x[i] - x[i-1], so dx[i] += gd[i] - gd[i+1]
+            for (int i = 0; i < n; i++) {
+                double g = gPlain[i] + gDiff[i] - (i + 1 < n ? gDiff[i + 1] : 0);
+                dPred[i] += (float) (s * g);
+            }
+        }
+        return new Value(total / frames, frames);
+    }
+
+    /**
+     * The largest normalised correlation of x[start, start+len) with the stretch lag samples later, over the whole
+     * lags within the tolerance of period; NaN when a stretch is silent. When grad is not null, adds sign * dr/dx at
+     * that lag into it. Whole lags keep the gradient exact: the chosen lag does not move with x, except where two tie.
+     */
+    static double best(double[] x, int start, int len, double period, double[] grad, double sign) {
+        int lo = Math.max(1, (int) Math.floor(period * (1 - LAG_TOLERANCE))), hi = (int) Math.ceil(period * (1 + LAG_TOLERANCE));
+        int bestK = -1;
+        double bestR = Double.NEGATIVE_INFINITY;
+        for (int k = lo; k <= hi; k++) {
+            double r = correlation(x, start, len, k, null, 0);
+            if (Double.isNaN(r)) return Double.NaN;
+            if (r > bestR) { bestR = r; bestK = k; }
+        }
+        return grad == null ? bestR : correlation(x, start, len, bestK, grad, sign);
+    }
+
+    /** r = a.b / sqrt(a.a b.b), a = x[start + i], b = x[start + i + lag]; NaN when either is silent. Adds sign * dr/dx into grad. */
+    static double correlation(double[] x, int start, int len, int lag, double[] grad, double sign) {
+        double ab = 0, aa = 0, bb = 0;
+        for (int i = 0; i < len; i++) {
+            double a = x[start + i], b = x[start + i + lag];
+            ab += a * b;
+            aa += a * a;
+            bb += b * b;
+        }
+        if (aa < MIN_ENERGY * len || bb < MIN_ENERGY * len) return Double.NaN;
+        double norm = Math.sqrt(aa * bb), r = ab / norm;
+        if (grad != null) {
+            for (int i = 0; i < len; i++) {
+                double a = x[start + i], b = x[start + i + lag];
+                grad[start + i] += sign * (b / norm - r * a / aa);
+                grad[start + i + lag] += sign * (a / norm - r * b / bb);
+            }
+        }
+        return r;
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i];
+        return d;
+    }
+
+    /** d[i] = x[i] - x[i-1], d[0] = x[0]. */
+    private static double[] difference(double[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) d[i] = x[i] - (i > 0 ? x[i - 1] : 0);
+        return d;
+    }
+}
