@@ -1,10 +1,12 @@
 package dev.qwenomni.audio;
 
 /**
- * A loss on the voice source that spectral distances miss: where the target is voiced, the prediction should be as
- * periodic as the target. Per voiced target frame (from {@link PitchTracker}) it compares the normalised
- * cross-correlation of a stretch of about two periods with the stretch one period later,
- * r = a.b / sqrt(a.a b.b), and charges max(0, r_target - r_pred). The prediction may take any lag within
+ * A loss on the voice source that spectral distances miss: the prediction should be as periodic as the target, no
+ * less where the target is voiced and no more where it is not. Per voiced target frame (from {@link PitchTracker}) it
+ * compares the normalised cross-correlation of a stretch of about two periods with the stretch one period later,
+ * r = a.b / sqrt(a.a b.b), and charges max(0, r_target - r_pred); per sounding but unvoiced target frame that the
+ * prediction voices, it charges max(0, r_pred - r_target) at the prediction's own period, so the term cannot be
+ * met by voicing everything (a fricative stays noise). The prediction may take any lag within
  * {@link #LAG_TOLERANCE} of the target's period, so it is asked to be periodic,
  * not to hit the target's pitch exactly, which its codes do not fix. The same is done on the first difference of both
  * signals, which weighs each harmonic by its frequency: the upper harmonics are the ones a mel-trained decoder turns
@@ -26,46 +28,55 @@ public final class PeriodicityLoss {
         this.hop = (int) Math.round(PitchTracker.HOP * rate);
     }
 
-    /** Mean hinge over the voiced frames and the two bands, and how many frames it averaged. */
+    /** Mean hinge over the scored frames and the two bands, and how many frames it averaged. */
     public record Value(double loss, int frames) {}
 
     /**
-     * The loss of pred against target; adds weight * d(loss)/d(pred) into dPred when it is not null. The target's
-     * pitch track carries no gradient.
+     * The loss of pred against target; adds weight * d(loss)/d(pred) into dPred when it is not null. Neither pitch
+     * track carries gradient: they only pick the frames and the lags.
      */
     public Value compute(float[] pred, float[] target, float[] dPred, float weight) {
         if (pred.length != target.length)
             throw new IllegalArgumentException("prediction has " + pred.length + " samples, target " + target.length);
-        PitchTracker.Track track = tracker.track(target);
+        PitchTracker.Track track = tracker.track(target), predTrack = null;
         int n = pred.length;
+        // every scored frame must hold the longest stretch and lag, so all frames are judged on the same span
+        double longest = tracker.rate() / PitchTracker.MIN_F0;
+        // (+ a few samples: the tracker's parabolic refinement may put a period a little past its longest lag)
+        int halfSpan = (int) Math.round(longest) + 2, reach = halfSpan + (int) Math.ceil(longest * (1 + LAG_TOLERANCE)) + 2;
         double[] p = toDouble(pred), t = toDouble(target), dp = difference(p), dt = difference(t);
         double[] gPlain = new double[n], gDiff = new double[n];
         double total = 0;
         int frames = 0;
         for (int f = 0; f < track.frames(); f++) {
-            if (!track.voiced()[f]) continue;
-            double period = tracker.rate() / track.f0()[f];
-            int len = (int) Math.round(2 * period);
-            int start = f * hop - len / 2;
-            int maxLag = (int) Math.ceil(period * (1 + LAG_TOLERANCE));
-            if (len < MIN_STRETCH || start < 1 || start + len + maxLag >= n) continue;
+            int centre = f * hop;
+            if (!track.sounding()[f] || Double.isNaN(track.f0()[f]) || centre - halfSpan < 1 || centre + reach >= n) continue;
+            double period;
+            double sign; // -1: charge rt - rp (the target is voiced); +1: charge rp - rt (it is not, and pred is)
+            if (track.voiced()[f]) {
+                period = tracker.rate() / track.f0()[f];
+                sign = -1;
+            } else {
+                if (predTrack == null) predTrack = tracker.track(pred);
+                frames++;
+                if (!predTrack.voiced()[f]) continue;
+                period = tracker.rate() / predTrack.f0()[f];
+                sign = 1;
+            }
+            if (sign < 0) frames++;
+            int len = (int) Math.round(2 * period), start = centre - len / 2;
+            if (len < MIN_STRETCH) continue;
             double frameLoss = 0;
-            boolean counted = false;
             for (int band = 0; band < 2; band++) {
                 double[] xs = band == 0 ? p : dp, ts = band == 0 ? t : dt, g = band == 0 ? gPlain : gDiff;
                 double rt = best(ts, start, len, period, null, 0);
                 double rp = best(xs, start, len, period, null, 0);
-                if (Double.isNaN(rt) || Double.isNaN(rp)) continue;
-                counted = true;
-                if (rt > rp) {
-                    frameLoss += rt - rp;
-                    // d(rt - rp)/dx = -dr/dx at the prediction's best lag (its lag is at a maximum: no term through it)
-                    best(xs, start, len, period, g, -1);
-                }
+                if (Double.isNaN(rt) || Double.isNaN(rp) || sign * (rp - rt) <= 0) continue;
+                frameLoss += sign * (rp - rt);
+                // through the prediction's best lag only: the lag is at a maximum, so no term runs through it
+                best(xs, start, len, period, g, sign);
             }
-            if (!counted) continue;
             total += frameLoss / 2;
-            frames++;
         }
         if (frames == 0) return new Value(0, 0);
         if (dPred != null) {

@@ -47,7 +47,12 @@ class PeriodicityLossTest {
     @Test
     void gradientMatchesCentralDifferences() {
         PeriodicityLoss loss = new PeriodicityLoss(RATE);
-        float[] target = voiced(140), pred = plusNoise(target, 0.1, 3);
+        float[] target = voiced(140);
+        checkGradient(loss, plusNoise(target, 0.1, 3), target);
+    }
+
+    /** Central differences at 40 random samples against the analytic gradient. */
+    static void checkGradient(PeriodicityLoss loss, float[] pred, float[] target) {
         float weight = 2.5f;
         float[] grad = new float[N];
         loss.compute(pred, target, grad, weight);
@@ -73,7 +78,16 @@ class PeriodicityLossTest {
     }
 
     @Test
-    void silenceAndUnvoicedTargetsAreSkippedAndLengthsMustAgree() {
+    void voicingWhatShouldBeNoiseCostsToo() {
+        PeriodicityLoss loss = new PeriodicityLoss(RATE);
+        float[] hiss = plusNoise(new float[N], 0.1, 6);
+        PeriodicityLoss.Value v = loss.compute(voiced(150), hiss, null, 1);
+        assertTrue(v.loss() > 0.3, "a vowel for a fricative: " + v.loss());
+        checkGradient(loss, voiced(150), hiss);
+    }
+
+    @Test
+    void silentTargetsAreSkippedNoiseForNoiseIsFreeAndLengthsMustAgree() {
         PeriodicityLoss loss = new PeriodicityLoss(RATE);
         float[] silence = new float[N];
         float[] grad = new float[N];
@@ -81,7 +95,9 @@ class PeriodicityLossTest {
         assertEquals(0, v.frames());
         for (float g : grad) assertEquals(0, g);
         float[] hiss = plusNoise(silence, 0.1, 6);
-        assertEquals(0, loss.compute(voiced(120), hiss, null, 1).frames());
+        PeriodicityLoss.Value noiseForNoise = loss.compute(plusNoise(silence, 0.1, 7), hiss, null, 1);
+        assertTrue(noiseForNoise.frames() > 30, "sounding frames: " + noiseForNoise.frames());
+        assertEquals(0, noiseForNoise.loss(), 0.01, "noise for noise costs at most a trace");
         var e = assertThrows(IllegalArgumentException.class, () -> loss.compute(new float[10], new float[12], null, 1));
         assertTrue(e.getMessage().contains("10") && e.getMessage().contains("12"), e.getMessage());
     }
