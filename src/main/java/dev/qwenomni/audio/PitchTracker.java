@@ -129,12 +129,13 @@ public final class PitchTracker {
      * How a rendering keeps the pitch of a reference of the same timing (a codec's resynthesis),
      * pooled over clips: over the frames the reference calls voiced, the test's periodicity and
      * voicing, and where both are voiced, the F0 error in cents and the share of gross errors
-     * (more than 20% off, the usual gross-pitch-error threshold).
+     * (more than 20% off, the usual gross-pitch-error threshold); over the frames it calls sounding but
+     * unvoiced (fricatives, breath), the share the test voices.
      */
     public static final class Comparison {
         private final java.util.List<Double> refPer = new java.util.ArrayList<>(), testPer = new java.util.ArrayList<>(),
                 cents = new java.util.ArrayList<>();
-        private int refVoiced, bothVoiced, gross;
+        private int refVoiced, bothVoiced, gross, refUnvoiced, added;
 
         /** Adds one clip; the two tracks must have the same frames (the same length of audio at the same rate). */
         public Comparison add(Track ref, Track test) {
@@ -142,7 +143,13 @@ public final class PitchTracker {
                 throw new IllegalArgumentException("pitch comparison needs tracks of the same length: reference " + ref.frames()
                         + " frames, test " + test.frames() + " frames");
             for (int t = 0; t < ref.frames(); t++) {
-                if (!ref.voiced[t]) continue;
+                if (!ref.voiced[t]) {
+                    if (ref.sounding[t]) {
+                        refUnvoiced++;
+                        if (test.voiced[t]) added++;
+                    }
+                    continue;
+                }
                 refVoiced++;
                 refPer.add(ref.periodicity[t]);
                 testPer.add(test.periodicity[t]);
@@ -162,6 +169,8 @@ public final class PitchTracker {
             refVoiced += other.refVoiced;
             bothVoiced += other.bothVoiced;
             gross += other.gross;
+            refUnvoiced += other.refUnvoiced;
+            added += other.added;
             return this;
         }
 
@@ -182,6 +191,9 @@ public final class PitchTracker {
         /** Share of the reference's voiced frames that the test renders unvoiced. */
         public double voicingLost() { return refVoiced == 0 ? Double.NaN : 1 - (double) bothVoiced / refVoiced; }
 
+        /** Share of the reference's sounding but unvoiced frames that the test renders voiced. */
+        public double voicingAdded() { return refUnvoiced == 0 ? Double.NaN : (double) added / refUnvoiced; }
+
         /** Median periodicity of the reference over its voiced frames. */
         public double referencePeriodicity() { return median(refPer.stream().mapToDouble(Double::doubleValue).toArray()); }
 
@@ -191,8 +203,10 @@ public final class PitchTracker {
         /** One line for reports. */
         public String summary() {
             return String.format(java.util.Locale.ROOT,
-                    "pitch over %d voiced frames: |F0 error| median %.0f cents, gross errors %.1f%%, voicing lost %.1f%%; periodicity %.2f -> %.2f",
-                    refVoiced, medianAbsCents(), 100 * grossErrorRate(), 100 * voicingLost(), referencePeriodicity(), testPeriodicity());
+                    "pitch over %d voiced frames: |F0 error| median %.0f cents, gross errors %.1f%%, voicing lost %.1f%%; periodicity %.2f -> %.2f; "
+                            + "voicing added %.1f%% of %d unvoiced frames",
+                    refVoiced, medianAbsCents(), 100 * grossErrorRate(), 100 * voicingLost(), referencePeriodicity(), testPeriodicity(),
+                    100 * voicingAdded(), refUnvoiced);
         }
     }
 

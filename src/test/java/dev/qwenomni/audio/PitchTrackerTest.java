@@ -96,6 +96,20 @@ class PitchTrackerTest {
     }
 
     @Test
+    void comparisonCountsVoicingAddedWhereTheReferenceIsNoise() {
+        SplittableRandom r = new SplittableRandom(8);
+        float[] noise = new float[RATE];
+        for (int i = 0; i < noise.length; i++) noise[i] = (float) (0.1 * r.nextGaussian());
+        PitchTracker.Track hiss = track(noise), vowel = track(harmonics(s -> 150, RATE));
+        var voiced = new PitchTracker.Comparison().add(hiss, vowel);
+        var kept = new PitchTracker.Comparison().add(hiss, hiss);
+        assertTrue(voiced.voicingAdded() > 0.9, voiced.summary());
+        assertEquals(0, kept.voicingAdded(), kept.summary());
+        assertTrue(voiced.summary().contains("voicing added"), voiced.summary());
+        assertEquals(voiced.voicingAdded() / 2, new PitchTracker.Comparison().addAll(voiced).addAll(kept).voicingAdded(), 1e-12);
+    }
+
+    @Test
     void voicingCountsSoundingFramesOnly() {
         // half a second of a steady voice, half a second of noise at the same level, a second of silence
         float[] x = new float[2 * RATE];
