@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 /**
  * Codec training on speech clips: random fixed-length segments; loss = 15 * multi-scale mel L1
  * + 1 * multi-resolution STFT L1 (by default; {@link #withSpectralWeights}) + 0.25 * commitment + 1 * codebook
- * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
+ * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
  */
 public final class CodecTask implements TrainTask {
     public static final float MEL = 15f, STFT = 1f, COMMIT = 0.25f, CODEBOOK = 1f;
