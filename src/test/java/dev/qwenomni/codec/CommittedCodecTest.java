@@ -1,5 +1,6 @@
 package dev.qwenomni.codec;
 
+import dev.qwenomni.audio.PitchTracker;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.Wav;
@@ -9,12 +10,52 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The committed codec (checkpoints/codec) loads and resynthesises held-out speech closely. */
 class CommittedCodecTest {
-    static final Path DIR = Path.of("checkpoints/codec");
+    static final Path DIR = Path.of("checkpoints/codec"), VOICED = Path.of("checkpoints/codec-voiced");
+
+    static float[] birch(int rate) throws IOException {
+        Wav.Audio a = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
+        return Resampler.resample(a.samples(), a.sampleRate(), rate);
+    }
+
+    /**
+     * The voiced decoder (trained on with --periodicity-weight) keeps the committed codec's encoder and quantizers
+     * value for value, so it reads the same codes and the committed TTS model speaks through it; and it renders the
+     * held-out birch clip's voiced frames more periodically than the committed decoder, at a close mel distance.
+     */
+    @Test
+    void theVoicedDecoderSharesTheCodesAndRendersTheVoiceMorePeriodically() throws IOException {
+        assumeTrue(Files.isRegularFile(DIR.resolve("model.safetensors")) && Files.isRegularFile(VOICED.resolve("model.safetensors")),
+                "no committed codecs");
+        SnacCodec committed = CodecCheckpoint.load(DIR), voiced = CodecCheckpoint.load(VOICED);
+        int shared = 0;
+        for (var p : committed.params.params()) {
+            if (p.name.startsWith("decoder.")) continue;
+            var q = voiced.params.get(p.name);
+            for (long k = 0; k < p.size; k++)
+                assertEquals(dev.qwenomni.tensor.Kernels.get(p.v, k), dev.qwenomni.tensor.Kernels.get(q.v, k), p.name);
+            shared++;
+        }
+        assertTrue(shared > 100, "encoder and quantizer tensors compared: " + shared);
+        float[] x = committed.preprocess(birch(committed.config.samplingRate()));
+        committed.setNoise(NoiseSource.OFF);
+        voiced.setNoise(NoiseSource.OFF);
+        var codes = committed.encode(x);
+        float[] yc = committed.decode(codes), yv = voiced.decode(codes);
+        PitchTracker tracker = new PitchTracker(committed.config.samplingRate());
+        PitchTracker.Track ref = tracker.track(x);
+        double pc = new PitchTracker.Comparison().add(ref, tracker.track(yc)).testPeriodicity();
+        double pv = new PitchTracker.Comparison().add(ref, tracker.track(yv)).testPeriodicity();
+        assertTrue(pv > pc + 0.05, "periodicity over the original's voiced frames: voiced decoder " + pv + ", committed " + pc);
+        SpectralLoss loss = new SpectralLoss(committed.config.samplingRate());
+        double mc = loss.compute(yc, x, null, 0, 0).mel(), mv = loss.compute(yv, x, null, 0, 0).mel();
+        assertTrue(mv < mc + 0.03, "log-mel L1: voiced decoder " + mv + ", committed " + mc);
+    }
 
     @Test
     void committedCodecResynthesisesATeacherClip() throws IOException {
