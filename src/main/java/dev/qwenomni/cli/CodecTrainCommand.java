@@ -63,8 +63,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "a run folder keeps the weights it started with") float melWeight;
     @Option(names = "--stft-weight", defaultValue = "1", description = "weight of the multi-resolution log-STFT L1 (default ${DEFAULT-VALUE})")
     float stftWeight;
-    @Option(names = "--periodicity-weight", defaultValue = "0", description = "weight of the voice-source term: where a clip is voiced, "
-            + "how much less periodic the reconstruction is (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
+    @Option(names = "--periodicity-weight", defaultValue = "0", description = "weight of the voice-source term: how much less periodic the "
+            + "reconstruction is where a clip is voiced, and more where it is not (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -153,7 +153,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
                 ? weightsText(CodecTask.MEL, CodecTask.STFT, 0) : null;
         if (recorded != null && !recorded.equals(requested))
-            throw new IllegalArgumentException(out + " trains with spectral weights " + recorded + ", not " + requested
+            throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
                     + "; resume it with --mel-weight, --stft-weight and --periodicity-weight as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);

@@ -133,8 +133,8 @@ public final class CodecTask implements TrainTask {
     }
 
     /**
-     * Adds the voice-source term ({@link PeriodicityLoss}: where the clip is voiced, the reconstruction should be as
-     * periodic) at this weight; 0, the default, leaves it out of the objective (validation still reports it).
+     * Adds the voice-source term ({@link PeriodicityLoss}: the reconstruction should be as periodic as the clip, no
+     * less where it is voiced and no more where it is not) at this weight; 0, the default, leaves it out of the objective (validation still reports it).
      */
     public CodecTask withPeriodicityWeight(float w) {
         if (!(w >= 0)) throw new IllegalArgumentException("periodicity loss weight must be 0 or more, not " + w);
