@@ -21,12 +21,8 @@ public final class PeriodicityLoss {
     static final double MIN_ENERGY = 1e-8;
 
     private final PitchTracker tracker;
-    private final int hop;
 
-    public PeriodicityLoss(int rate) {
-        this.tracker = new PitchTracker(rate);
-        this.hop = (int) Math.round(PitchTracker.HOP * rate);
-    }
+    public PeriodicityLoss(int rate) { this.tracker = new PitchTracker(rate); }
 
     /** Mean hinge over the scored frames and the two bands, and how many frames it averaged. */
     public record Value(double loss, int frames) {}
@@ -49,8 +45,9 @@ public final class PeriodicityLoss {
         double total = 0;
         int frames = 0;
         for (int f = 0; f < track.frames(); f++) {
-            int centre = f * hop;
+            int centre = f * tracker.hop();
             if (!track.sounding()[f] || Double.isNaN(track.f0()[f]) || centre - halfSpan < 1 || centre + reach >= n) continue;
+            frames++;
             double period;
             double sign; // -1: charge rt - rp (the target is voiced); +1: charge rp - rt (it is not, and pred is)
             if (track.voiced()[f]) {
@@ -58,23 +55,22 @@ public final class PeriodicityLoss {
                 sign = -1;
             } else {
                 if (predTrack == null) predTrack = tracker.track(pred);
-                frames++;
                 if (!predTrack.voiced()[f]) continue;
                 period = tracker.rate() / predTrack.f0()[f];
                 sign = 1;
             }
-            if (sign < 0) frames++;
             int len = (int) Math.round(2 * period), start = centre - len / 2;
             if (len < MIN_STRETCH) continue;
             double frameLoss = 0;
             for (int band = 0; band < 2; band++) {
                 double[] xs = band == 0 ? p : dp, ts = band == 0 ? t : dt, g = band == 0 ? gPlain : gDiff;
-                double rt = best(ts, start, len, period, null, 0);
-                double rp = best(xs, start, len, period, null, 0);
-                if (Double.isNaN(rt) || Double.isNaN(rp) || sign * (rp - rt) <= 0) continue;
+                int kt = bestLag(ts, start, len, period), kp = bestLag(xs, start, len, period);
+                if (kt < 0 || kp < 0) continue;
+                double rt = correlation(ts, start, len, kt, null, 0), rp = correlation(xs, start, len, kp, null, 0);
+                if (sign * (rp - rt) <= 0) continue;
                 frameLoss += sign * (rp - rt);
                 // through the prediction's best lag only: the lag is at a maximum, so no term runs through it
-                best(xs, start, len, period, g, sign);
+                correlation(xs, start, len, kp, g, sign);
             }
             total += frameLoss / 2;
         }
@@ -91,20 +87,20 @@ public final class PeriodicityLoss {
     }
 
     /**
-     * The largest normalised correlation of x[start, start+len) with the stretch lag samples later, over the whole
-     * lags within the tolerance of period; NaN when a stretch is silent. When grad is not null, adds sign * dr/dx at
-     * that lag into it. Whole lags keep the gradient exact: the chosen lag does not move with x, except where two tie.
+     * The whole lag, within the tolerance of period, at which x[start, start+len) correlates best with the stretch
+     * that many samples later; -1 when a stretch is silent. Whole lags keep the gradient exact: the chosen lag does not
+     * move with x, except where two tie.
      */
-    static double best(double[] x, int start, int len, double period, double[] grad, double sign) {
+    static int bestLag(double[] x, int start, int len, double period) {
         int lo = Math.max(1, (int) Math.floor(period * (1 - LAG_TOLERANCE))), hi = (int) Math.ceil(period * (1 + LAG_TOLERANCE));
         int bestK = -1;
         double bestR = Double.NEGATIVE_INFINITY;
         for (int k = lo; k <= hi; k++) {
             double r = correlation(x, start, len, k, null, 0);
-            if (Double.isNaN(r)) return Double.NaN;
+            if (Double.isNaN(r)) return -1;
             if (r > bestR) { bestR = r; bestK = k; }
         }
-        return grad == null ? bestR : correlation(x, start, len, bestK, grad, sign);
+        return bestK;
     }
 
     /** r = a.b / sqrt(a.a b.b), a = x[start + i], b = x[start + i + lag]; NaN when either is silent. Adds sign * dr/dx into grad. */

@@ -60,6 +60,9 @@ public final class PitchTracker {
 
     public int rate() { return rate; }
 
+    /** Samples between frame centres. */
+    public int hop() { return hop; }
+
     /** The frames of a signal at this tracker's rate; frame i is centred at sample i * hop. */
     public Track track(float[] x) {
         int frames = x.length == 0 ? 0 : x.length / hop + 1;

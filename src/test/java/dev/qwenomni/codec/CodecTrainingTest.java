@@ -95,6 +95,22 @@ class CodecTrainingTest {
         return codec.params.grads().data().asFloat();
     }
 
+    /**
+     * Gradients at a base weight, one unit above it and ratio units above it: the third step is ratio times the first
+     * (to 1e-3 of its norm), and the first is not zero, so the weight reaches the gradient and only linearly.
+     */
+    private static void assertLinearInWeight(float[] base, float[] oneUp, float[] ratioUp, double ratio, String what) {
+        double diff = 0, norm = 0, step = 0;
+        for (int i = 0; i < base.length; i++) {
+            double far = ratioUp[i] - base[i], near = oneUp[i] - base[i];
+            diff += (far - ratio * near) * (far - ratio * near);
+            norm += far * far;
+            step += near * near;
+        }
+        assertTrue(step > 0, what + " reaches the gradient");
+        assertTrue(Math.sqrt(diff) < 1e-3 * Math.sqrt(norm), what + ", linear in the weight: " + Math.sqrt(diff) + " vs " + Math.sqrt(norm));
+    }
+
     @Test
     void theStftWeightScalesItsTermInTheLossAndTheGradient() throws IOException {
         Path m = speechManifest(dir);
@@ -103,15 +119,7 @@ class CodecTrainingTest {
         assertEquals(l1.get("stft"), l5.get("stft"), "the same segments and weights give the same terms");
         assertEquals(l1.get("loss") + 4 * l1.get("stft"), l5.get("loss"), 1e-9);
         // the gradient is linear in the weight: g(5) - g(1) = 4 (g(2) - g(1)), and not zero
-        double diff = 0, norm = 0, step = 0;
-        for (int i = 0; i < g1.length; i++) {
-            double d51 = g5[i] - g1[i], d21 = g2[i] - g1[i];
-            diff += (d51 - 4 * d21) * (d51 - 4 * d21);
-            norm += d51 * d51;
-            step += d21 * d21;
-        }
-        assertTrue(step > 0, "the STFT weight reaches the gradient");
-        assertTrue(Math.sqrt(diff) < 1e-3 * Math.sqrt(norm), "linear in the weight: " + Math.sqrt(diff) + " vs " + Math.sqrt(norm));
+        assertLinearInWeight(g1, g2, g5, 4, "the STFT weight");
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(0, 0));
         assertTrue(e.getMessage().contains("mel 0.0, stft 0.0"), e.getMessage());
@@ -128,15 +136,7 @@ class CodecTrainingTest {
         assertEquals(p, l3.get("periodicity"));
         assertEquals(l0.get("loss") + p, l1.get("loss"), 1e-9);
         assertEquals(l0.get("loss") + 3 * p, l3.get("loss"), 1e-9);
-        double diff = 0, norm = 0, step = 0;
-        for (int i = 0; i < g0.length; i++) {
-            double d30 = g3[i] - g0[i], d10 = g1[i] - g0[i];
-            diff += (d30 - 3 * d10) * (d30 - 3 * d10);
-            norm += d30 * d30;
-            step += d10 * d10;
-        }
-        assertTrue(step > 0, "the periodicity weight reaches the gradient");
-        assertTrue(Math.sqrt(diff) < 1e-3 * Math.sqrt(norm), "linear in the weight: " + Math.sqrt(diff) + " vs " + Math.sqrt(norm));
+        assertLinearInWeight(g0, g1, g3, 3, "the periodicity weight");
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withPeriodicityWeight(-1));
         assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
