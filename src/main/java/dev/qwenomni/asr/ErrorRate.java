@@ -6,10 +6,20 @@ import java.util.List;
 
 /** Word and character error rates: Levenshtein distance over normalised words or characters. */
 public final class ErrorRate {
-    /** Summed edits and reference lengths; rates are edits / length. */
-    public record Totals(long wordEdits, long words, long charEdits, long chars) {
+    /**
+     * Summed edits and reference lengths; rates are edits / length. The word edits split into substitutions,
+     * deletions and insertions as one minimal alignment counts them (ties go to a substitution, then a deletion).
+     */
+    public record Totals(long wordEdits, long words, long charEdits, long chars, long substitutions, long deletions, long insertions) {
         public double wer() { return words == 0 ? 0 : (double) wordEdits / words; }
         public double cer() { return chars == 0 ? 0 : (double) charEdits / chars; }
+
+        /** "S 4.1% D 2.0% I 1.3%": each kind of word edit per reference word. */
+        public String split() {
+            double w = Math.max(words, 1);
+            return String.format(java.util.Locale.ROOT, "S %.1f%% D %.1f%% I %.1f%%",
+                    100 * substitutions / w, 100 * deletions / w, 100 * insertions / w);
+        }
     }
 
     private ErrorRate() {}
@@ -17,16 +27,45 @@ public final class ErrorRate {
     public static Totals score(List<String> references, List<String> hypotheses) {
         if (references.size() != hypotheses.size())
             throw new IllegalArgumentException(references.size() + " references but " + hypotheses.size() + " hypotheses");
-        long we = 0, w = 0, ce = 0, c = 0;
+        long we = 0, w = 0, ce = 0, c = 0, sub = 0, del = 0, ins = 0;
         for (int i = 0; i < references.size(); i++) {
             String[] r = TextNormalizer.words(references.get(i)), h = TextNormalizer.words(hypotheses.get(i));
-            we += distance(r, h);
+            int[] sdi = wordEdits(r, h);
+            sub += sdi[0];
+            del += sdi[1];
+            ins += sdi[2];
+            we += sdi[0] + sdi[1] + sdi[2];
             w += r.length;
             String rs = String.join(" ", r), hs = String.join(" ", h);
             ce += distance(rs.split(""), hs.isEmpty() ? new String[0] : hs.split(""));
             c += rs.length();
         }
-        return new Totals(we, w, ce, c);
+        return new Totals(we, w, ce, c, sub, del, ins);
+    }
+
+    /** {substitutions, deletions, insertions} of a minimal alignment of hypothesis b to reference a. */
+    static int[] wordEdits(String[] a, String[] b) {
+        int[][] d = new int[a.length + 1][b.length + 1];
+        for (int i = 0; i <= a.length; i++) d[i][0] = i;
+        for (int j = 0; j <= b.length; j++) d[0][j] = j;
+        for (int i = 1; i <= a.length; i++)
+            for (int j = 1; j <= b.length; j++)
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + (a[i - 1].equals(b[j - 1]) ? 0 : 1));
+        int s = 0, del = 0, ins = 0, i = a.length, j = b.length;
+        while (i > 0 || j > 0) {
+            if (i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + (a[i - 1].equals(b[j - 1]) ? 0 : 1)) {
+                if (!a[i - 1].equals(b[j - 1])) s++;
+                i--;
+                j--;
+            } else if (i > 0 && d[i][j] == d[i - 1][j] + 1) {
+                del++;
+                i--;
+            } else {
+                ins++;
+                j--;
+            }
+        }
+        return new int[]{s, del, ins};
     }
 
     static int distance(String[] a, String[] b) {

@@ -132,7 +132,7 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--speaker", description = "only this manifest speaker (e.g. flite:rms); default all") String speaker;
         @Option(names = "--wer", description = "also transcribe the originals and the resyntheses with the recogniser (needs --manifest for the texts)")
         boolean wer;
-        @Option(names = "--out", description = "write the resyntheses here (default: a temporary folder, deleted)") Path out;
+        @Option(names = "--out", description = "write the resyntheses here, and with --wer what the recogniser heard (transcripts.tsv); default: a temporary folder, deleted") Path out;
         @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
         @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
         @Option(names = "--jobs", defaultValue = "2") int jobs;
@@ -225,6 +225,8 @@ public final class CodecCommand implements Runnable {
                     var ours = dev.qwenomni.asr.ErrorRate.score(texts, oursText);
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
                             100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
+                    System.out.println("  word edits: original " + orig.split() + ", resynthesis " + ours.split());
+                    if (out != null) writeTranscripts(dir.resolve("transcripts.tsv"), wavs, texts, origText, oursText);
                     if (voices.size() > 1) for (var entry : voices.entrySet()) {
                         String v = entry.getKey();
                         List<Integer> idx = entry.getValue();
@@ -233,12 +235,22 @@ public final class CodecCommand implements Runnable {
                         double vm = idx.stream().mapToDouble(k -> clipMel[k]).average().orElse(0);
                         System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f%n",
                                 v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm);
+                        System.out.println("    word edits: original " + o.split() + ", resynthesis " + r.split());
                     }
                 }
             } finally {
                 if (out == null) dev.qwenomni.io.FileTrees.delete(dir);
             }
             return 0;
+        }
+
+        /** One line per clip: file, reference text, what the recogniser heard in the original and in the resynthesis. */
+        static void writeTranscripts(Path file, List<Path> wavs, List<String> texts, List<String> orig, List<String> ours) throws java.io.IOException {
+            StringBuilder b = new StringBuilder("file\treference\toriginal\tresynthesis\n");
+            for (int k = 0; k < wavs.size(); k++)
+                b.append(wavs.get(k).getFileName()).append('\t').append(texts.get(k)).append('\t')
+                        .append(orig.get(k)).append('\t').append(ours.get(k)).append('\n');
+            dev.qwenomni.io.AtomicFiles.write(file, b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         /** Clip indices by speaker, speakers in order of first appearance. */

@@ -127,6 +127,8 @@ final class TtsEvalCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, %s) | %.1f%% | %.1f%% | %.1f%% |%n",
                 sentences != null ? "general en-us LM" : "open corpus LM", 100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
         md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer(), 100 * wResynth.cer()));
+        md.append(String.format(Locale.ROOT, "| word edits: substitutions, deletions, insertions | %s | %s | %s |%n",
+                wOurs.split(), wTeacher.split(), wResynth.split()));
         md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 | %.2f |%n", mcd, mcdResynth));
         md.append(String.format(Locale.ROOT, "| voiced share / median periodicity of the sounding frames | %.0f%% / %.2f | %.0f%% / %.2f | %.0f%% / %.2f |%n",
                 100 * vOurs.voicedShare(), vOurs.medianPeriodicity(), 100 * vTeacher.voicedShare(), vTeacher.medianPeriodicity(),

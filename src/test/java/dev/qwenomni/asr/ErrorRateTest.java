@@ -15,8 +15,17 @@ class ErrorRateTest {
         // canoe -> can you (1 substitution + 1 insertion), "the" deleted: 3 edits over 8 words
         assertEquals(3, t.wordEdits());
         assertEquals(8, t.words());
+        assertEquals(1, t.substitutions());
+        assertEquals(1, t.deletions());
+        assertEquals(1, t.insertions());
+        assertEquals("S 12.5% D 12.5% I 12.5%", t.split());
         assertEquals(0, ErrorRate.score(List.of("It costs $5."), List.of("it costs five dollars")).wordEdits());
-        assertEquals(1.0, ErrorRate.score(List.of("one two"), List.of("")).wer());
+        ErrorRate.Totals empty = ErrorRate.score(List.of("one two"), List.of(""));
+        assertEquals(1.0, empty.wer());
+        assertEquals(2, empty.deletions());
+        ErrorRate.Totals extra = ErrorRate.score(List.of("one two", "three"), List.of("one uh two", "three four five"));
+        assertEquals(3, extra.insertions());
+        assertEquals(0, extra.substitutions() + extra.deletions());
     }
 
     @Test
