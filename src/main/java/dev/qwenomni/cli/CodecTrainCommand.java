@@ -65,6 +65,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
     float stftWeight;
     @Option(names = "--periodicity-weight", defaultValue = "0", description = "weight of the voice-source term: how much less periodic the "
             + "reconstruction is where a clip is voiced, and more where it is not (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
+    @Option(names = "--cepstral-weight", defaultValue = "0", description = "weight of the envelope term: L1 of the mel-cepstra c1..c12 "
+            + "over 133-6855 Hz, the speech band as recognisers see it (default ${DEFAULT-VALUE}: left out)") float cepstralWeight;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -85,7 +87,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
                     + " (" + frozenMarker + "); resume it with --freeze-codes");
         if (freezeCodes) codec.freezeCodes();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
-                .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight);
+                .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
+                .withCepstralWeight(cepstralWeight);
         // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
         Path ganMarker = out.resolve("GAN");
         if (java.nio.file.Files.exists(ganMarker) && !ganOption)
@@ -125,7 +128,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight);
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -146,15 +149,15 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * The spectral weights are part of the objective, so a run folder records them and a resume must ask for the same;
      * a folder with checkpoints but no record was trained at the defaults.
      */
-    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity) throws java.io.IOException {
+    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft, periodicity);
+        String requested = weightsText(mel, stft, periodicity, cepstral);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight, --stft-weight and --periodicity-weight as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight and --cepstral-weight as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -162,9 +165,11 @@ public final class CodecTrainCommand implements Callable<Integer> {
         log.info("spectral loss: {}", requested);
     }
 
-    /** Folders from before the periodicity term record only the spectral pair, so the term is named only when used. */
-    private static String weightsText(float mel, float stft, float periodicity) {
+    /** Folders from before the periodicity and cepstral terms record only the spectral pair, so those terms are named only when used. */
+    private static String weightsText(float mel, float stft, float periodicity, float cepstral) {
         String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
-        return periodicity == 0 ? s : s + String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
+        if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
+        if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
+        return s;
     }
 }

@@ -1,5 +1,6 @@
 package dev.qwenomni.codec;
 
+import dev.qwenomni.audio.CepstralLoss;
 import dev.qwenomni.audio.PeriodicityLoss;
 import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.Wav;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
 /**
  * Codec training on speech clips: random fixed-length segments; loss = 15 * multi-scale mel L1
  * + 1 * multi-resolution STFT L1 (by default; {@link #withSpectralWeights}) + 0.25 * commitment + 1 * codebook
- * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
+ * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term, {@link #withCepstralWeight} an envelope term). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
  */
 public final class CodecTask implements TrainTask {
     public static final float MEL = 15f, STFT = 1f, COMMIT = 0.25f, CODEBOOK = 1f;
@@ -29,13 +30,14 @@ public final class CodecTask implements TrainTask {
     private final long seed;
     private final SpectralLoss spectral;
     private final PeriodicityLoss periodicity;
+    private final CepstralLoss cepstral;
     private final long[][] usage;
     private int[] order;
     private long epoch;
     private int index;
     private SnacCodec start;
     private Gan gan;
-    private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0;
+    private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0, cepstralWeight = 0;
 
     /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
     public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
@@ -51,6 +53,7 @@ public final class CodecTask implements TrainTask {
         this.seed = seed;
         this.spectral = new SpectralLoss(codec.config.samplingRate());
         this.periodicity = new PeriodicityLoss(codec.config.samplingRate());
+        this.cepstral = new CepstralLoss(codec.config.samplingRate());
         requireHeapFor(manifest, entries, codec.config.samplingRate(), Runtime.getRuntime().maxMemory());
         for (ManifestEntry e : entries) {
             if (!loaded(e)) continue;
@@ -142,6 +145,16 @@ public final class CodecTask implements TrainTask {
         return this;
     }
 
+    /**
+     * Adds the envelope term ({@link CepstralLoss}: L1 of the mel-cepstra c1..c12 over the speech band, as recognisers
+     * and MCD see speech) at this weight; 0, the default, leaves it out of the objective (validation still reports it).
+     */
+    public CodecTask withCepstralWeight(float w) {
+        if (!(w >= 0)) throw new IllegalArgumentException("cepstral loss weight must be 0 or more, not " + w);
+        this.cepstralWeight = w;
+        return this;
+    }
+
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
     public CodecTask startFrom(SnacCodec weights) {
         this.start = weights;
@@ -152,7 +165,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> step(float gradScale) {
-        double mel = 0, stft = 0, per = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
+        double mel = 0, stft = 0, per = 0, cep = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
         float scale = gradScale / batch;
         boolean generatorAdversarial = gan != null && gan.discriminator().steps() >= gan.start();
         for (int b = 0; b < batch; b++) {
@@ -166,6 +179,7 @@ public final class CodecTask implements TrainTask {
             float[] dy = new float[y.length];
             SpectralLoss.Value v = spectral.compute(y, x, dy, melWeight * scale, stftWeight * scale);
             if (periodicityWeight > 0) per += periodicity.compute(y, x, dy, periodicityWeight * scale).loss() / batch;
+            if (cepstralWeight > 0) cep += cepstral.compute(y, x, dy, cepstralWeight * scale) / batch;
             if (gan != null) {
                 MultiPeriodDiscriminator d = gan.discriminator();
                 MultiPeriodDiscriminator.Passes real = d.forward(x), fake = d.forward(y);
@@ -189,10 +203,11 @@ public final class CodecTask implements TrainTask {
         double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
-        m.put("loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + (COMMIT + CODEBOOK) * vq + adversarial);
+        m.put("loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + cepstralWeight * cep + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         if (periodicityWeight > 0) m.put("periodicity", per);
+        if (cepstralWeight > 0) m.put("cepstral", cep);
         m.put("vq", vq);
         if (gan != null) {
             m.put("disc_grad_norm", discNorm);
@@ -235,7 +250,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> evaluate() {
-        double mel = 0, stft = 0, per = 0;
+        double mel = 0, stft = 0, per = 0, cep = 0;
         int n = Math.min(evalClips, val.size());
         long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
         codec.setNoise(NoiseSource.OFF);
@@ -246,13 +261,15 @@ public final class CodecTask implements TrainTask {
             mel += v.mel() / n;
             stft += v.stft() / n;
             per += periodicity.compute(y, x, null, 0).loss() / n;
+            cep += cepstral.compute(y, x, null, 0) / n;
             for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("val_loss", melWeight * mel + stftWeight * stft + periodicityWeight * per);
+        m.put("val_loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + cepstralWeight * cep);
         m.put("val_mel", mel);
         m.put("val_stft", stft);
         m.put("val_periodicity", per);
+        m.put("val_cepstral", cep);
         for (int l = 0; l < counts.length; l++) m.put("codebook_perplexity_" + l, perplexity(counts[l]));
         return m;
     }

@@ -17,21 +17,32 @@ class CodecTrainCommandTest {
     @Test
     void aRunFolderRecordsItsSpectralWeightsAndRefusesOthersOnResume() throws IOException {
         Path out = dir.resolve("run");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0);
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0, 0);
         assertEquals("mel 15.0 stft 8.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0);
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0));
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0, 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
         assertTrue(e.getMessage().contains("mel 15.0 stft 8.0") && e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
     }
 
     @Test
     void thePeriodicityWeightIsRecordedWhenUsedAndKeptOnResume() throws IOException {
         Path out = dir.resolve("voiced");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2);
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2, 0);
         assertEquals("mel 15.0 stft 1.0 periodicity 2.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2);
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0));
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2, 0);
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
         assertTrue(e.getMessage().contains("periodicity 2.0") && e.getMessage().contains("--periodicity-weight"), e.getMessage());
+    }
+
+    @Test
+    void theCepstralWeightIsRecordedWhenUsedAndKeptOnResume() throws IOException {
+        Path out = dir.resolve("envelope");
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 4);
+        assertEquals("mel 15.0 stft 1.0 cepstral 4.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 4);
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 2));
+        assertTrue(e.getMessage().contains("cepstral 4.0") && e.getMessage().contains("cepstral 2.0") && e.getMessage().contains("--cepstral-weight"),
+                e.getMessage());
     }
 
     @Test
@@ -39,10 +50,10 @@ class CodecTrainCommandTest {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0);
+        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
 }

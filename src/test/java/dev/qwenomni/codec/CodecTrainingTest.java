@@ -86,9 +86,14 @@ class CodecTrainingTest {
 
     private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, java.util.Map<String, Double> metrics)
             throws IOException {
+        return decoderGradient(m, mel, stft, periodicity, 0, metrics);
+    }
+
+    private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, float cepstral,
+                                           java.util.Map<String, Double> metrics) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft)
-                .withPeriodicityWeight(periodicity);
+                .withPeriodicityWeight(periodicity).withCepstralWeight(cepstral);
         task.initialize(11);
         codec.params.zeroGrads();
         metrics.putAll(task.step(1f));
@@ -123,6 +128,23 @@ class CodecTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(0, 0));
         assertTrue(e.getMessage().contains("mel 0.0, stft 0.0"), e.getMessage());
+    }
+
+    @Test
+    void theCepstralWeightAddsItsTermToTheLossAndTheGradient() throws IOException {
+        Path m = speechManifest(dir);
+        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
+        float[] g0 = decoderGradient(m, 15, 1, 0, 0, l0), g1 = decoderGradient(m, 15, 1, 0, 1, l1), g3 = decoderGradient(m, 15, 1, 0, 3, l3);
+        assertFalse(l0.containsKey("cepstral"), "left out at weight 0");
+        double c = l1.get("cepstral");
+        assertTrue(c > 0, "a random decoder does not render speech's envelope: " + c);
+        assertEquals(c, l3.get("cepstral"));
+        assertEquals(l0.get("loss") + c, l1.get("loss"), 1e-9);
+        assertEquals(l0.get("loss") + 3 * c, l3.get("loss"), 1e-9);
+        assertLinearInWeight(g0, g1, g3, 3, "the cepstral weight");
+        var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
+                m, ManifestEntry.read(m), 4096, 2, 1, 5).withCepstralWeight(Float.NaN));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 
     @Test
