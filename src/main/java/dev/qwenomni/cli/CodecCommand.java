@@ -122,7 +122,7 @@ public final class CodecCommand implements Runnable {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, SI-SDR, pitch error and periodicity, "
+            description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, mel-cepstral distortion (MCD, DTW-aligned), SI-SDR, pitch error and periodicity, "
                     + "codebook usage per level.")
     static final class Eval implements Callable<Integer> {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
@@ -176,7 +176,8 @@ public final class CodecCommand implements Runnable {
                 dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
                 long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
                 double sisdr = 0, seconds = 0;
-                double[] clipMel = new double[wavs.size()];
+                double[] clipMel = new double[wavs.size()], clipMcd = new double[wavs.size()];
+                var cepstra = new dev.qwenomni.audio.MelCepstrum(c.config.samplingRate());
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>();
@@ -196,12 +197,13 @@ public final class CodecCommand implements Runnable {
                     Path r = dir.resolve(String.format(Locale.ROOT, "%04d_%s", i, wavs.get(i).getFileName()));
                     float[] yRaw = Arrays.copyOf(y, raw.length);
                     clipPitch.add(new dev.qwenomni.audio.PitchTracker.Comparison().add(pitch.track(raw), pitch.track(yRaw)));
+                    clipMcd[i] = cepstra.mcd(raw, yRaw);
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
                 }
-                double mel = Arrays.stream(clipMel).average().orElse(0);
-                System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, SI-SDR %.2f dB (encode+decode %.1f s)%n",
-                        wavs.size(), seconds, mel, sisdr, wall);
+                double mel = Arrays.stream(clipMel).average().orElse(0), mcd = Arrays.stream(clipMcd).average().orElse(0);
+                System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, MCD %.2f dB, SI-SDR %.2f dB (encode+decode %.1f s)%n",
+                        wavs.size(), seconds, mel, mcd, sisdr, wall);
                 var allPitch = new dev.qwenomni.audio.PitchTracker.Comparison();
                 clipPitch.forEach(allPitch::addAll);
                 System.out.println("  " + allPitch.summary());
@@ -233,8 +235,9 @@ public final class CodecCommand implements Runnable {
                         var o = dev.qwenomni.asr.ErrorRate.score(pick(texts, idx), pick(origText, idx));
                         var r = dev.qwenomni.asr.ErrorRate.score(pick(texts, idx), pick(oursText, idx));
                         double vm = idx.stream().mapToDouble(k -> clipMel[k]).average().orElse(0);
-                        System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f%n",
-                                v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm);
+                        double vd = idx.stream().mapToDouble(k -> clipMcd[k]).average().orElse(0);
+                        System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f, MCD %.2f dB%n",
+                                v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm, vd);
                         System.out.println("    word edits: original " + o.split() + ", resynthesis " + r.split());
                     }
                 }

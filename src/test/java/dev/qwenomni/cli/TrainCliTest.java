@@ -83,7 +83,17 @@ class TrainCliTest {
         // decode's default direct conv kernel: the streamed file is the one-shot file, byte for byte
         assertArrayEquals(java.nio.file.Files.readAllBytes(a), java.nio.file.Files.readAllBytes(b), "streamed decode writes the same bytes");
         assertEquals(140 * 512, dev.qwenomni.audio.Wav.read(a).samples().length);
-        assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream stdout = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
+        } finally {
+            System.setOut(stdout);
+        }
+        String report = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher mcd = java.util.regex.Pattern.compile("MCD (\\d+\\.\\d+) dB").matcher(report);
+        assertTrue(mcd.find() && Double.parseDouble(mcd.group(1)) > 0, report);
         // a manifest's test clips, filtered by speaker; an unknown speaker is named in the error
         java.nio.file.Files.copy(wav, dir.resolve("birch.wav"));
         Path manifest = dir.resolve("manifest.jsonl");
