@@ -63,6 +63,14 @@ public final class MelCepstrum {
         return filters;
     }
 
+    /** Centre frequency of each of the filters {@link #melFilters(int, int, int, double)} makes. */
+    public static double[] bandCentres(int rate, int nMels, double maxHz) {
+        double lo = mel(0), hi = mel(maxHz);
+        double[] c = new double[nMels];
+        for (int m = 0; m < nMels; m++) c[m] = hz(lo + (hi - lo) * (m + 1) / (nMels + 1));
+        return c;
+    }
+
     static double mel(double hz) { return 2595 * Math.log10(1 + hz / 700); }
     static double hz(double mel) { return 700 * (Math.pow(10, mel / 2595) - 1); }
 

@@ -10,13 +10,25 @@ import org.apache.commons.math3.transform.TransformType;
  * multi-scale log-mel L1 (log10 of mel magnitudes clamped at a floor: DAC's 1e-5, or
  * {@link #DYNAMIC_RANGE_DB} below the target's peak when that is higher) and multi-resolution
  * log-magnitude STFT L1 (clamped at the same floor). Frames are Hann-windowed, hop = window / 4, starting
- * at sample 0 (the signal is zero-padded to whole frames). FFTs from Commons Math.
+ * at sample 0 (the signal is zero-padded to whole frames). FFTs from Commons Math. An optional {@link Emphasis} weighs
+ * the mel bands (by centre frequency) and STFT bins inside a frequency range more in the objective and its gradient;
+ * the reported terms stay unweighted, so runs with and without it compare.
  */
 public final class SpectralLoss {
     /** One STFT resolution; nMels == 0 means a linear-magnitude STFT term. */
     public record Scale(int nfft, int nMels) {}
 
     public static final Scale[] DEFAULT_MEL = {new Scale(256, 20), new Scale(512, 40), new Scale(1024, 80), new Scale(2048, 160)};
+    /** Bands and bins from loHz to hiHz count gain times in the objective. */
+    public record Emphasis(double loHz, double hiHz, double gain) {
+        public Emphasis {
+            if (!(loHz >= 0 && hiHz > loHz && gain > 0))
+                throw new IllegalArgumentException("emphasis needs 0 <= low < high and a positive gain, not " + loHz + "-" + hiHz + " Hz x " + gain);
+        }
+
+        double at(double hz) { return hz >= loHz && hz <= hiHz ? gain : 1; }
+    }
+
     public static final Scale[] DEFAULT_STFT = {new Scale(512, 0), new Scale(1024, 0), new Scale(2048, 0)};
 
     private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
@@ -26,6 +38,8 @@ public final class SpectralLoss {
     private final java.util.Map<Scale, double[][]> filters = new java.util.HashMap<>();
     /** Per scale and mel band, the [first, last) bins where its triangle is non-zero: the loops skip the zeros. */
     private final java.util.Map<Scale, int[][]> support = new java.util.HashMap<>();
+    /** Per scale, the objective's weight of each mel band or STFT bin (null: all 1). */
+    private final java.util.Map<Scale, double[]> emphasis = new java.util.HashMap<>();
 
     /**
      * The loss's dynamic range: magnitudes more than this far below the target's loudest bin (per
@@ -40,8 +54,22 @@ public final class SpectralLoss {
 
     public SpectralLoss(int rate) { this(rate, DYNAMIC_RANGE_DB); }
 
-    public SpectralLoss(int rate, double dynamicRangeDb) {
+    public SpectralLoss(int rate, double dynamicRangeDb) { this(rate, dynamicRangeDb, null); }
+
+    public SpectralLoss(int rate, double dynamicRangeDb, Emphasis e) {
         this.rangeFactor = Math.pow(10, -dynamicRangeDb / 20);
+        if (e != null) {
+            for (Scale s : DEFAULT_MEL) {
+                double[] w = new double[s.nMels()], centres = MelCepstrum.bandCentres(rate, s.nMels(), rate / 2.0);
+                for (int m = 0; m < w.length; m++) w[m] = e.at(centres[m]);
+                emphasis.put(s, w);
+            }
+            for (Scale s : DEFAULT_STFT) {
+                double[] w = new double[s.nfft() / 2 + 1];
+                for (int k = 0; k < w.length; k++) w[k] = e.at((double) k * rate / s.nfft());
+                emphasis.put(s, w);
+            }
+        }
         for (Scale s : DEFAULT_MEL) {
             double[][] fb = MelCepstrum.melFilters(rate, s.nfft(), s.nMels());
             filters.put(s, fb);
@@ -65,28 +93,41 @@ public final class SpectralLoss {
         return w;
     }
 
-    /** Loss terms of one evaluation. */
-    public record Value(double mel, double stft) {}
+    /**
+     * Loss terms of one evaluation: mel and stft unweighted, melObjective and stftObjective with the emphasis (the
+     * same without one), which the gradient follows.
+     */
+    public record Value(double mel, double stft, double melObjective, double stftObjective) {}
 
     /**
-     * Mean over scales of each term; adds melWeight * d(mel)/d(pred) + stftWeight * d(stft)/d(pred)
+     * Mean over scales of each term; adds melWeight * d(melObjective)/d(pred) + stftWeight * d(stftObjective)/d(pred)
      * into dPred when it is not null.
      */
     public Value compute(float[] pred, float[] target, float[] dPred, float melWeight, float stftWeight) {
-        double mel = 0, stft = 0;
-        for (Scale s : DEFAULT_MEL) mel += scale(pred, target, dPred, s, melWeight / DEFAULT_MEL.length) / DEFAULT_MEL.length;
-        for (Scale s : DEFAULT_STFT) stft += scale(pred, target, dPred, s, stftWeight / DEFAULT_STFT.length) / DEFAULT_STFT.length;
-        return new Value(mel, stft);
+        double mel = 0, stft = 0, melObj = 0, stftObj = 0;
+        for (Scale s : DEFAULT_MEL) {
+            double[] v = scale(pred, target, dPred, s, melWeight / DEFAULT_MEL.length);
+            mel += v[0] / DEFAULT_MEL.length;
+            melObj += v[1] / DEFAULT_MEL.length;
+        }
+        for (Scale s : DEFAULT_STFT) {
+            double[] v = scale(pred, target, dPred, s, stftWeight / DEFAULT_STFT.length);
+            stft += v[0] / DEFAULT_STFT.length;
+            stftObj += v[1] / DEFAULT_STFT.length;
+        }
+        return new Value(mel, stft, melObj, stftObj);
     }
 
-    private double scale(float[] pred, float[] target, float[] dPred, Scale s, float weight) {
+    /** {unweighted, emphasised} loss of one scale. */
+    private double[] scale(float[] pred, float[] target, float[] dPred, Scale s, float weight) {
         int n = s.nfft(), hop = n / 4, bins = n / 2 + 1;
         int frames = Math.max(1, (pred.length - n + hop - 1) / hop + 1);
         double[] win = windows.get(n);
         double[][] fb = filters.get(s);
         int[][] sup = support.get(s);
         int terms = s.nMels() > 0 ? s.nMels() : bins;
-        double norm = 1.0 / ((double) frames * terms), loss = 0;
+        double[] emph = emphasis.get(s);
+        double norm = 1.0 / ((double) frames * terms), loss = 0, objective = 0;
         // the target's spectra first: the floor is relative to its loudest bin (or mel band)
         double[][] magTs = new double[frames][bins];
         double[][] melTs = fb == null ? null : new double[frames][fb.length];
@@ -124,17 +165,21 @@ public final class SpectralLoss {
                     double mp = 0, mt = melTs[f][m];
                     for (int k = sup[m][0]; k < sup[m][1]; k++) mp += fb[m][k] * magP[k];
                     double lp = Math.log10(Math.max(mp, floor)), lt = Math.log10(Math.max(mt, floor)), diff = lp - lt;
+                    double e = emph == null ? 1 : emph[m];
                     loss += Math.abs(diff) * norm;
+                    objective += e * Math.abs(diff) * norm;
                     if (dPred != null && mp > floor && diff != 0) {
-                        double g = Math.signum(diff) * norm / (mp * Math.log(10));
+                        double g = e * Math.signum(diff) * norm / (mp * Math.log(10));
                         for (int k = sup[m][0]; k < sup[m][1]; k++) dMag[k] += fb[m][k] * g;
                     }
                 }
             } else {
                 for (int k = 0; k < bins; k++) {
                     double diff = Math.log(Math.max(magP[k], floor)) - Math.log(Math.max(magT[k], floor));
+                    double e = emph == null ? 1 : emph[k];
                     loss += Math.abs(diff) * norm;
-                    if (dPred != null && magP[k] > floor && diff != 0) dMag[k] = Math.signum(diff) * norm / magP[k];
+                    objective += e * Math.abs(diff) * norm;
+                    if (dPred != null && magP[k] > floor && diff != 0) dMag[k] = e * Math.signum(diff) * norm / magP[k];
                 }
             }
             if (dPred == null) continue;
@@ -152,6 +197,6 @@ public final class SpectralLoss {
                 if (j < dPred.length) dPred[j] += (float) (weight * win[i] * y[i].getReal());
             }
         }
-        return loss;
+        return new double[]{loss, objective};
     }
 }

@@ -1,5 +1,6 @@
 package dev.qwenomni.cli;
 
+import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.codec.CodecCheckpoint;
@@ -67,6 +68,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "reconstruction is where a clip is voiced, and more where it is not (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
     @Option(names = "--cepstral-weight", defaultValue = "0", description = "weight of the envelope term: L1 of the mel-cepstra c1..c12 "
             + "over 133-6855 Hz, the speech band as recognisers see it (default ${DEFAULT-VALUE}: left out)") float cepstralWeight;
+    @Option(names = "--emphasis", paramLabel = "LOW:HIGH:GAIN", description = "weigh the spectral terms' mel bands and STFT bins from LOW to "
+            + "HIGH Hz GAIN times, e.g. 1000:3000:3 (default: none)") String emphasisOption;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -89,6 +92,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
                 .withCepstralWeight(cepstralWeight);
+        SpectralLoss.Emphasis emphasis = parseEmphasis(emphasisOption);
+        if (emphasis != null) task.withEmphasis(emphasis);
         // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
         Path ganMarker = out.resolve("GAN");
         if (java.nio.file.Files.exists(ganMarker) && !ganOption)
@@ -128,7 +133,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight);
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, emphasis);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -150,14 +155,19 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * a folder with checkpoints but no record was trained at the defaults.
      */
     static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral) throws java.io.IOException {
+        keepSpectralWeights(out, checkpointRoot, mel, stft, periodicity, cepstral, null);
+    }
+
+    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral,
+                                    SpectralLoss.Emphasis emphasis) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft, periodicity, cepstral);
+        String requested = weightsText(mel, stft, periodicity, cepstral, emphasis);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, null) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight and --cepstral-weight as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight and --emphasis as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -166,10 +176,24 @@ public final class CodecTrainCommand implements Callable<Integer> {
     }
 
     /** Folders from before the periodicity and cepstral terms record only the spectral pair, so those terms are named only when used. */
-    private static String weightsText(float mel, float stft, float periodicity, float cepstral) {
+    private static String weightsText(float mel, float stft, float periodicity, float cepstral, SpectralLoss.Emphasis emphasis) {
         String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
         if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
         if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
+        if (emphasis != null)
+            s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
         return s;
+    }
+
+    /** "LOW:HIGH:GAIN" (Hz, Hz, factor), or null when the option is not given. */
+    static SpectralLoss.Emphasis parseEmphasis(String text) {
+        if (text == null) return null;
+        String[] f = text.split(":");
+        try {
+            if (f.length != 3) throw new NumberFormatException();
+            return new SpectralLoss.Emphasis(Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--emphasis wants LOW:HIGH:GAIN (Hz, Hz, factor), e.g. 1000:3000:3, not '" + text + "'");
+        }
     }
 }

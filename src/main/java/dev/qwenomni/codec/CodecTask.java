@@ -28,7 +28,7 @@ public final class CodecTask implements TrainTask {
     private final List<float[]> train = new ArrayList<>(), val = new ArrayList<>();
     private final int segment, batch, evalClips;
     private final long seed;
-    private final SpectralLoss spectral;
+    private SpectralLoss spectral;
     private final PeriodicityLoss periodicity;
     private final CepstralLoss cepstral;
     private final long[][] usage;
@@ -155,6 +155,15 @@ public final class CodecTask implements TrainTask {
         return this;
     }
 
+    /**
+     * Weighs the spectral terms' bands inside a frequency range more ({@link SpectralLoss.Emphasis}); the logged mel and
+     * stft stay unweighted, the loss is the emphasised objective.
+     */
+    public CodecTask withEmphasis(SpectralLoss.Emphasis e) {
+        this.spectral = new SpectralLoss(codec.config.samplingRate(), SpectralLoss.DYNAMIC_RANGE_DB, e);
+        return this;
+    }
+
     /** A fresh run starts from these weights (same config) instead of a random init; a resume ignores them. */
     public CodecTask startFrom(SnacCodec weights) {
         this.start = weights;
@@ -165,7 +174,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> step(float gradScale) {
-        double mel = 0, stft = 0, per = 0, cep = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
+        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
         float scale = gradScale / batch;
         boolean generatorAdversarial = gan != null && gan.discriminator().steps() >= gan.start();
         for (int b = 0; b < batch; b++) {
@@ -196,6 +205,8 @@ public final class CodecTask implements TrainTask {
             codec.trainBackward(dy, COMMIT * scale, CODEBOOK * scale);
             mel += v.mel() / batch;
             stft += v.stft() / batch;
+            melObj += v.melObjective() / batch;
+            stftObj += v.stftObjective() / batch;
             vq += codec.vqLoss() / batch;
             for (int l = 0; l < usage.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) usage[l][c]++;
         }
@@ -203,7 +214,7 @@ public final class CodecTask implements TrainTask {
         double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
-        m.put("loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + cepstralWeight * cep + (COMMIT + CODEBOOK) * vq + adversarial);
+        m.put("loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         if (periodicityWeight > 0) m.put("periodicity", per);
@@ -250,7 +261,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> evaluate() {
-        double mel = 0, stft = 0, per = 0, cep = 0;
+        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0;
         int n = Math.min(evalClips, val.size());
         long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
         codec.setNoise(NoiseSource.OFF);
@@ -260,12 +271,14 @@ public final class CodecTask implements TrainTask {
             SpectralLoss.Value v = spectral.compute(y, x, null, 0, 0);
             mel += v.mel() / n;
             stft += v.stft() / n;
+            melObj += v.melObjective() / n;
+            stftObj += v.stftObjective() / n;
             per += periodicity.compute(y, x, null, 0).loss() / n;
             cep += cepstral.compute(y, x, null, 0) / n;
             for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("val_loss", melWeight * mel + stftWeight * stft + periodicityWeight * per + cepstralWeight * cep);
+        m.put("val_loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep);
         m.put("val_mel", mel);
         m.put("val_stft", stft);
         m.put("val_periodicity", per);

@@ -46,6 +46,22 @@ class CodecTrainCommandTest {
     }
 
     @Test
+    void anEmphasisIsParsedRecordedAndKeptOnResume() throws IOException {
+        Path out = dir.resolve("formants");
+        var emphasis = CodecTrainCommand.parseEmphasis("1000:3000:3");
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0, emphasis);
+        assertEquals("mel 15.0 stft 1.0 emphasis 1000.0-3000.0 Hz x 3.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
+        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0, CodecTrainCommand.parseEmphasis("1000:3000:3"));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
+        assertTrue(e.getMessage().contains("--emphasis"), e.getMessage());
+        assertNull(CodecTrainCommand.parseEmphasis(null));
+        for (String bad : new String[]{"1000:3000", "1k:3k:2", "3000:1000:2"}) {
+            var b = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.parseEmphasis(bad));
+            assertTrue(b.getMessage().contains(bad.equals("3000:1000:2") ? "3000.0-1000.0" : "'" + bad + "'"), b.getMessage());
+        }
+    }
+
+    @Test
     void aFolderWithCheckpointsButNoRecordWasTrainedAtTheDefaults() throws IOException {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));

@@ -6,6 +6,8 @@ import dev.qwenomni.nn.GradCheck;
 import dev.qwenomni.tensor.ParamStore.Param;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,6 +37,30 @@ class CodecTrainingGradientTest {
             SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
             return 15 * v.mel() + v.stft();
         }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+    }
+
+    /** With an emphasis the gradient follows the emphasised objective, and the reported terms stay the plain ones. */
+    @Test
+    void emphasisedSpectralLossGradient() throws IOException {
+        float[] target = speech(4096), pred = target.clone();
+        Random r = new Random(3);
+        for (int i = 0; i < pred.length; i++) pred[i] = 0.7f * pred[i] + 0.02f * (float) r.nextGaussian();
+        SpectralLoss plain = new SpectralLoss(24000), loss = new SpectralLoss(24000, SpectralLoss.DYNAMIC_RANGE_DB,
+                new SpectralLoss.Emphasis(1000, 3000, 3));
+        SpectralLoss.Value vp = plain.compute(pred, target, null, 0, 0), ve = loss.compute(pred, target, null, 0, 0);
+        assertEquals(vp.mel(), ve.mel(), 1e-12);
+        assertEquals(vp.stft(), ve.stft(), 1e-12);
+        assertEquals(vp.mel(), vp.melObjective(), 1e-12);
+        // about a quarter of the mel bands (1-3 kHz of 0-12 kHz on the mel scale) count three times
+        assertTrue(ve.melObjective() > 1.2 * ve.mel() && ve.melObjective() < 3 * ve.mel(), ve.toString());
+        float[] grad = new float[pred.length];
+        loss.compute(pred, target, grad, 15f, 1f);
+        GradCheck.check("emphasised mel + stft loss", () -> {
+            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
+            return 15 * v.melObjective() + v.stftObjective();
+        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+        var e = assertThrows(IllegalArgumentException.class, () -> new SpectralLoss.Emphasis(3000, 1000, 2));
+        assertTrue(e.getMessage().contains("3000.0-1000.0"), e.getMessage());
     }
 
     /**
