@@ -140,6 +140,9 @@ public final class CodecCommand implements Runnable {
                 description = "evaluate N clips spread evenly over the list (0 = all): the manifest lists voices one after another") int limit;
         @Option(names = "--noise-seed", description = "decode with the noise blocks on, seeded by position, as in training and in speak "
                 + "(default: noise off)") Long noiseSeed;
+        @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
+                + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
+        double[] bandSplits;
 
         @Override
         public Integer call() throws Exception {
@@ -166,6 +169,7 @@ public final class CodecCommand implements Runnable {
             } else {
                 throw new IllegalArgumentException("give a folder of WAVs or --manifest");
             }
+            if (bandSplits != null && !wer) throw new IllegalArgumentException("--band-split needs --wer");
             if (limit > 0) {
                 wavs = spread(wavs, limit);
                 texts = spread(texts, limit);
@@ -181,6 +185,10 @@ public final class CodecCommand implements Runnable {
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>();
+                int splits = bandSplits == null ? 0 : bandSplits.length;
+                // per cut: [0] the original's low band with the resynthesis's high band, [1] the other way round
+                List<List<List<Path>>> hybrids = new java.util.ArrayList<>();
+                for (int s = 0; s < splits; s++) hybrids.add(List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>()));
                 double wall = 0; // encode + decode only
                 for (int i = 0; i < wavs.size(); i++) {
                     Wav.Audio a = Wav.read(wavs.get(i));
@@ -200,6 +208,17 @@ public final class CodecCommand implements Runnable {
                     clipMcd[i] = cepstra.mcd(raw, yRaw);
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
+                    for (int s = 0; s < splits; s++) {
+                        int rate = c.config.samplingRate();
+                        float[] origLow = dev.qwenomni.audio.BandSplit.join(raw, yRaw, rate, bandSplits[s]);
+                        float[] oursLow = dev.qwenomni.audio.BandSplit.join(yRaw, raw, rate, bandSplits[s]);
+                        Path split = java.nio.file.Files.createDirectories(dir.resolve(String.format(Locale.ROOT, "split-%.0f", bandSplits[s])));
+                        Path p0 = split.resolve("orig-low_" + r.getFileName()), p1 = split.resolve("resynth-low_" + r.getFileName());
+                        Wav.write(p0, origLow, rate);
+                        Wav.write(p1, oursLow, rate);
+                        hybrids.get(s).get(0).add(p0);
+                        hybrids.get(s).get(1).add(p1);
+                    }
                 }
                 double mel = Arrays.stream(clipMel).average().orElse(0), mcd = Arrays.stream(clipMcd).average().orElse(0);
                 System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, MCD %.2f dB, SI-SDR %.2f dB (encode+decode %.1f s)%n",
@@ -228,6 +247,12 @@ public final class CodecCommand implements Runnable {
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
                             100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
                     System.out.println("  word edits: original " + orig.split() + ", resynthesis " + ours.split());
+                    List<List<String>> heardLowOrig = new java.util.ArrayList<>(), heardLowOurs = new java.util.ArrayList<>();
+                    for (int s = 0; s < splits; s++) {
+                        heardLowOrig.add(rec.transcribe(hybrids.get(s).get(0), dir.resolve("asr-work")));
+                        heardLowOurs.add(rec.transcribe(hybrids.get(s).get(1), dir.resolve("asr-work")));
+                        printSplit("  ", bandSplits[s], texts, origText, heardLowOrig.get(s), heardLowOurs.get(s));
+                    }
                     if (out != null) writeTranscripts(dir.resolve("transcripts.tsv"), wavs, texts, origText, oursText);
                     if (voices.size() > 1) for (var entry : voices.entrySet()) {
                         String v = entry.getKey();
@@ -239,12 +264,22 @@ public final class CodecCommand implements Runnable {
                         System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f, MCD %.2f dB%n",
                                 v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm, vd);
                         System.out.println("    word edits: original " + o.split() + ", resynthesis " + r.split());
+                        for (int s = 0; s < splits; s++)
+                            printSplit("    ", bandSplits[s], pick(texts, idx), pick(origText, idx), pick(heardLowOrig.get(s), idx), pick(heardLowOurs.get(s), idx));
                     }
                 }
             } finally {
                 if (out == null) dev.qwenomni.io.FileTrees.delete(dir);
             }
             return 0;
+        }
+
+        /** WER of the two band hybrids at one cut, each against the original's. */
+        static void printSplit(String indent, double hz, List<String> texts, List<String> orig, List<String> lowOrig, List<String> lowOurs) {
+            double base = dev.qwenomni.asr.ErrorRate.score(texts, orig).wer();
+            double a = dev.qwenomni.asr.ErrorRate.score(texts, lowOrig).wer(), b = dev.qwenomni.asr.ErrorRate.score(texts, lowOurs).wer();
+            System.out.printf(Locale.ROOT, "%ssplit at %.0f Hz: original below + resynthesis above %.1f%% (%+.1f), "
+                    + "resynthesis below + original above %.1f%% (%+.1f)%n", indent, hz, 100 * a, 100 * (a - base), 100 * b, 100 * (b - base));
         }
 
         /** One line per clip: file, reference text, what the recogniser heard in the original and in the resynthesis. */

@@ -105,6 +105,8 @@ class TrainCliTest {
         bad.setErr(new PrintWriter(err));
         assertEquals(1, bad.execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--speaker", "flite:kal"));
         assertTrue(err.toString().contains("speaker 'flite:kal'"), err.toString());
+        assertEquals(1, bad.execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--band-split", "1000"));
+        assertTrue(err.toString().contains("--band-split needs --wer"), err.toString());
         // SI-SDR: a signal against itself is very high, against its negation very low
         float[] x = dev.qwenomni.audio.Wav.read(wav).samples(), noisy = x.clone();
         java.util.Random rnd = new java.util.Random(1);

@@ -1,0 +1,42 @@
+package dev.qwenomni.audio;
+
+import org.apache.commons.math3.complex.Complex;
+import org.apache.commons.math3.transform.DftNormalization;
+import org.apache.commons.math3.transform.FastFourierTransformer;
+import org.apache.commons.math3.transform.TransformType;
+
+/**
+ * Splits a whole signal at a frequency with one zero-phase FFT brick wall: the low part keeps the bins below the
+ * cut, and the high part is the rest, so the two add up to the signal. For diagnostics (which band of a
+ * resynthesis costs a recogniser), not for filtering audio people listen to: a brick wall rings.
+ */
+public final class BandSplit {
+    private BandSplit() {}
+
+    /** The part of x below hz (sampled at rate). */
+    public static float[] below(float[] x, int rate, double hz) {
+        if (!(hz > 0 && hz < rate / 2.0)) throw new IllegalArgumentException("band split at " + hz + " Hz outside (0, " + rate / 2.0 + ")");
+        int n = Integer.highestOneBit(Math.max(2, x.length - 1)) << 1;
+        double[] buf = new double[n];
+        for (int i = 0; i < x.length; i++) buf[i] = x[i];
+        FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
+        Complex[] spec = fft.transform(buf, TransformType.FORWARD);
+        for (int k = 0; k < n; k++) {
+            int bin = Math.min(k, n - k); // bins k and n - k hold the same frequency
+            if ((double) bin * rate / n >= hz) spec[k] = Complex.ZERO;
+        }
+        Complex[] back = fft.transform(spec, TransformType.INVERSE);
+        float[] low = new float[x.length];
+        for (int i = 0; i < x.length; i++) low[i] = (float) back[i].getReal();
+        return low;
+    }
+
+    /** low from one signal below hz, plus the other signal above it (both of the same length). */
+    public static float[] join(float[] lowFrom, float[] highFrom, int rate, double hz) {
+        if (lowFrom.length != highFrom.length)
+            throw new IllegalArgumentException("band join of " + lowFrom.length + " and " + highFrom.length + " samples");
+        float[] a = below(lowFrom, rate, hz), b = below(highFrom, rate, hz), y = new float[a.length];
+        for (int i = 0; i < y.length; i++) y[i] = a[i] + highFrom[i] - b[i];
+        return y;
+    }
+}
