@@ -43,6 +43,40 @@ public final class ErrorRate {
         return new Totals(we, w, ce, c, sub, del, ins);
     }
 
+    /**
+     * A percentile interval for WER(b) - WER(a) over the same references, by the paired bootstrap over utterances
+     * (Bisani and Ney, 2004): resample the utterances with replacement, keep each one's edits under both hypotheses,
+     * and take the gap of the summed edits over the summed words. Returns {low, high} as fractions.
+     */
+    public static double[] gapInterval(List<String> references, List<String> a, List<String> b, double level, int resamples, long seed) {
+        int n = references.size();
+        if (a.size() != n || b.size() != n)
+            throw new IllegalArgumentException(n + " references but " + a.size() + " and " + b.size() + " hypotheses");
+        if (!(level > 0 && level < 1) || resamples < 1) throw new IllegalArgumentException("level " + level + ", resamples " + resamples);
+        int[] words = new int[n], editsA = new int[n], editsB = new int[n];
+        for (int i = 0; i < n; i++) {
+            String[] r = TextNormalizer.words(references.get(i));
+            words[i] = r.length;
+            editsA[i] = distance(r, TextNormalizer.words(a.get(i)));
+            editsB[i] = distance(r, TextNormalizer.words(b.get(i)));
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        double[] gaps = new double[resamples];
+        for (int k = 0; k < resamples; k++) {
+            long w = 0, ea = 0, eb = 0;
+            for (int j = 0; j < n; j++) {
+                int i = rnd.nextInt(n);
+                w += words[i];
+                ea += editsA[i];
+                eb += editsB[i];
+            }
+            gaps[k] = w == 0 ? 0 : (double) (eb - ea) / w;
+        }
+        java.util.Arrays.sort(gaps);
+        double tail = (1 - level) / 2;
+        return new double[]{gaps[(int) Math.floor(tail * (resamples - 1))], gaps[(int) Math.ceil((1 - tail) * (resamples - 1))]};
+    }
+
     /** {substitutions, deletions, insertions} of a minimal alignment of hypothesis b to reference a. */
     static int[] wordEdits(String[] a, String[] b) {
         int[][] d = new int[a.length + 1][b.length + 1];

@@ -247,6 +247,8 @@ public final class CodecCommand implements Runnable {
                     System.out.printf(Locale.ROOT, "WER (open corpus LM): original %.1f%%, resynthesis %.1f%% (%+.1f points); CER %.1f%% / %.1f%%%n",
                             100 * orig.wer(), 100 * ours.wer(), 100 * (ours.wer() - orig.wer()), 100 * orig.cer(), 100 * ours.cer());
                     System.out.println("  word edits: original " + orig.split() + ", resynthesis " + ours.split());
+                    double[] ci = dev.qwenomni.asr.ErrorRate.gapInterval(texts, origText, oursText, 0.95, 2000, 1);
+                    System.out.printf(Locale.ROOT, "  WER gap 95%% interval %+.1f to %+.1f points (paired bootstrap over the clips)%n", 100 * ci[0], 100 * ci[1]);
                     List<List<String>> heardLowOrig = new java.util.ArrayList<>(), heardLowOurs = new java.util.ArrayList<>();
                     for (int s = 0; s < splits; s++) {
                         heardLowOrig.add(rec.transcribe(hybrids.get(s).get(0), dir.resolve("asr-work")));

@@ -129,6 +129,10 @@ final class TtsEvalCommand implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "| CER | %.1f%% | %.1f%% | %.1f%% |%n", 100 * wOurs.cer(), 100 * wTeacher.cer(), 100 * wResynth.cer()));
         md.append(String.format(Locale.ROOT, "| word edits: substitutions, deletions, insertions | %s | %s | %s |%n",
                 wOurs.split(), wTeacher.split(), wResynth.split()));
+        double[] gapOurs = ErrorRate.gapInterval(texts, hypTeacher, hypOurs, 0.95, 2000, 1),
+                gapResynth = ErrorRate.gapInterval(texts, hypTeacher, hypResynth, 0.95, 2000, 1);
+        md.append(String.format(Locale.ROOT, "| WER minus the teacher's, 95%% interval (paired bootstrap over sentences) | %+.1f to %+.1f | | %+.1f to %+.1f |%n",
+                100 * gapOurs[0], 100 * gapOurs[1], 100 * gapResynth[0], 100 * gapResynth[1]));
         md.append(String.format(Locale.ROOT, "| MCD vs teacher (DTW, dB) | %.2f | 0 | %.2f |%n", mcd, mcdResynth));
         md.append(String.format(Locale.ROOT, "| voiced share / median periodicity of the sounding frames | %.0f%% / %.2f | %.0f%% / %.2f | %.0f%% / %.2f |%n",
                 100 * vOurs.voicedShare(), vOurs.medianPeriodicity(), 100 * vTeacher.voicedShare(), vTeacher.medianPeriodicity(),

@@ -29,6 +29,28 @@ class ErrorRateTest {
     }
 
     @Test
+    void theBootstrapIntervalHoldsTheGapAndNarrowsWithMoreUtterances() {
+        List<String> refs = new java.util.ArrayList<>(), a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            refs.add("one two three four five");
+            a.add("one two three four five");
+            // every fourth utterance loses a word under b: a gap of 1 in 20 words on average
+            b.add(i % 4 == 0 ? "one two three four" : "one two three four five");
+        }
+        double[] same = ErrorRate.gapInterval(refs, a, a, 0.95, 500, 1);
+        assertEquals(0, same[0]);
+        assertEquals(0, same[1]);
+        double[] gap = ErrorRate.gapInterval(refs, a, b, 0.95, 2000, 1);
+        assertTrue(gap[0] > 0 && gap[0] < 0.05 && gap[1] > 0.05 && gap[1] < 0.1, java.util.Arrays.toString(gap));
+        List<String> refs4 = new java.util.ArrayList<>(), a4 = new java.util.ArrayList<>(), b4 = new java.util.ArrayList<>();
+        for (int k = 0; k < 4; k++) { refs4.addAll(refs); a4.addAll(a); b4.addAll(b); }
+        double[] wide = ErrorRate.gapInterval(refs4, a4, b4, 0.95, 2000, 1);
+        assertTrue(wide[1] - wide[0] < 0.7 * (gap[1] - gap[0]), "four times the utterances: " + java.util.Arrays.toString(wide));
+        var e = assertThrows(IllegalArgumentException.class, () -> ErrorRate.gapInterval(refs, a, List.of("x"), 0.95, 10, 1));
+        assertTrue(e.getMessage().contains("40 references but 40 and 1"), e.getMessage());
+    }
+
+    @Test
     void normalizerSpellsNumbersAndAbbreviations() {
         assertEquals("Doctor Smith met Mister Jones on the twenty first of May, nineteen eighty four.",
                 TextNormalizer.normalize("Dr. Smith met Mr. Jones on the 21st of May, 1984."));
