@@ -140,6 +140,8 @@ public final class CodecCommand implements Runnable {
                 description = "evaluate N clips spread evenly over the list (0 = all): the manifest lists voices one after another") int limit;
         @Option(names = "--noise-seed", description = "decode with the noise blocks on, seeded by position, as in training and in speak "
                 + "(default: noise off)") Long noiseSeed;
+        @Option(names = "--unquantized", description = "decode each level's projected latent instead of its chosen code: what the "
+                + "codec scores when the codes cost nothing (a diagnostic; codebook usage is still counted from the codes)") boolean unquantized;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -196,7 +198,7 @@ public final class CodecCommand implements Runnable {
                     float[] x = c.preprocess(raw);
                     long t0 = System.nanoTime();
                     int[][] codes = c.encode(x);
-                    float[] y = c.decode(codes);
+                    float[] y = unquantized ? c.reconstructUnquantized(x) : c.decode(codes);
                     wall += (System.nanoTime() - t0) / 1e9;
                     for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     clipMel[i] = spectral.compute(y, x, null, 0, 0).mel();

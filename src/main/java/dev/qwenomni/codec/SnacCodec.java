@@ -186,6 +186,20 @@ public final class SnacCodec {
         return z;
     }
 
+    /**
+     * Padded audio through the encoder, each level's projections without the code choice ({@link
+     * VectorQuantizer#passThrough}) and the decoder: what the codec renders when its codes cost nothing.
+     */
+    public float[] reconstructUnquantized(float[] padded) {
+        int T = padded.length / config.hopLength();
+        float[] residual = encodeLatent(padded), z = new float[residual.length];
+        for (VectorQuantizer q : quantizers) {
+            float[] out = q.passThrough(residual, T);
+            for (int j = 0; j < z.length; j++) { z[j] += out[j]; residual[j] -= out[j]; }
+        }
+        return decodeLatent(z, T, 0);
+    }
+
     /** Audio (len(codes[-1]) * hop samples) from codes. */
     public float[] decode(int[][] codes) {
         float[] z = quantizedLatent(codes);

@@ -203,6 +203,15 @@ public final class VectorQuantizer {
         return dz;
     }
 
+    /**
+     * This level without its code choice: out_proj(in_proj(pool(z))) repeated, i.e. z_e where the codebook row would be.
+     * For measuring what the choice of codes costs ({@link SnacCodec#reconstructUnquantized}).
+     */
+    public float[] passThrough(float[] z, int T) {
+        int Tc = T / stride;
+        return repeat(outProj.forward(inProj.forward(pool(z, T), Tc), Tc), dim, Tc, stride);
+    }
+
     /** out_proj(codebook[codes]) repeated stride times: [dim][codes.length * stride]. */
     public float[] fromCodes(int[] codes) {
         int Tc = codes.length;

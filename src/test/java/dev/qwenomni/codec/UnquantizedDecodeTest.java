@@ -1,0 +1,45 @@
+package dev.qwenomni.codec;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The unquantized path is the codec with each chosen codebook row replaced by the encoding it stood for. */
+class UnquantizedDecodeTest {
+    @Test
+    void whenEveryEncodingIsItsOwnCodeTheUnquantizedPathIsTheDecode() {
+        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
+                new int[]{4, 2, 1}, true, true));
+        c.initialize(5);
+        c.setNoise(NoiseSource.OFF);
+        Random r = new Random(2);
+        float[] x = new float[16 * c.config.hopLength()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.3 * Math.sin(i * 0.01) + 0.05 * r.nextGaussian());
+        float[] coded = c.decode(c.encode(x)), free = c.reconstructUnquantized(x);
+        assertTrue(rms(coded, free) > 1e-3 * rms(coded, new float[coded.length]), "a random codebook costs something");
+        // put each level's encodings into its codebook, level by level along the residual chain
+        int T = x.length / c.config.hopLength();
+        float[] residual = c.encodeLatent(x);
+        for (VectorQuantizer q : c.quantizers) {
+            int Tc = T / q.stride;
+            float[] ze = q.inProj.forward(q.pool(residual, T), Tc), cb = Layers.read(q.codebook);
+            for (int t = 0; t < Tc; t++) for (int d = 0; d < q.codebookDim; d++) cb[t * q.codebookDim + d] = ze[d * Tc + t];
+            Layers.write(q.codebook, cb);
+            float[] out = q.passThrough(residual, T);
+            for (int j = 0; j < residual.length; j++) residual[j] -= out[j];
+        }
+        int[][] codes = c.encode(x);
+        for (int l = 0; l < codes.length; l++)
+            for (int t = 0; t < codes[l].length; t++) assertEquals(t, codes[l][t], "level " + l + " frame " + t + " picks its own encoding");
+        float[] decoded = c.decode(codes), unquantized = c.reconstructUnquantized(x);
+        assertTrue(rms(decoded, unquantized) < 1e-5 * rms(decoded, new float[decoded.length]) + 1e-7, "the two paths agree");
+    }
+
+    static double rms(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        return Math.sqrt(s / a.length);
+    }
+}
