@@ -142,6 +142,8 @@ public final class CodecCommand implements Runnable {
                 + "(default: noise off)") Long noiseSeed;
         @Option(names = "--unquantized", description = "decode each level's projected latent instead of its chosen code: what the "
                 + "codec scores when the codes cost nothing (a diagnostic; codebook usage is still counted from the codes)") boolean unquantized;
+        @Option(names = "--code-choice", defaultValue = "cosine", description = "how encoding picks codes: cosine (SNAC's rule, "
+                + "the default) or euclidean (the least squared distance in code space)") String codeChoice;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -150,6 +152,11 @@ public final class CodecCommand implements Runnable {
         public Integer call() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
             c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
+            c.setCodeChoice(switch (codeChoice) {
+                case "cosine" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.COSINE;
+                case "euclidean" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.EUCLIDEAN;
+                default -> throw new IllegalArgumentException("--code-choice is cosine or euclidean, not '" + codeChoice + "'");
+            });
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
             List<String> speakers = new java.util.ArrayList<>();

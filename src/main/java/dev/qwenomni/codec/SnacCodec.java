@@ -153,6 +153,9 @@ public final class SnacCodec {
         return java.util.Arrays.copyOf(audio, n);
     }
 
+    /** How {@link #encode} picks each level's code (cosine by default, as SNAC and our training do). */
+    public void setCodeChoice(VectorQuantizer.CodeChoice c) { quantizers.forEach(q -> q.setCodeChoice(c)); }
+
     /** Latent [latent_dim][T / hop] of padded audio. */
     public float[] encodeLatent(float[] padded) { return encoder.forward(padded, padded.length); }
 

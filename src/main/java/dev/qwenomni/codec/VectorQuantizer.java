@@ -23,11 +23,39 @@ public final class VectorQuantizer {
         codebook = s.add(prefix + ".codebook.weight", true, codebookSize, codebookDim);
     }
 
+    /** How {@link #encode} picks a code: SNAC's cosine similarity (what training uses), or the least squared distance. */
+    public enum CodeChoice { COSINE, EUCLIDEAN }
+
+    private CodeChoice choice = CodeChoice.COSINE;
+
+    /** The rule {@link #encode} picks codes by; the training path always uses cosine similarity, as SNAC does. */
+    public void setCodeChoice(CodeChoice c) { this.choice = java.util.Objects.requireNonNull(c); }
+
     /** Codes for z [dim][T] (T a multiple of stride): T / stride of them. */
     public int[] encode(float[] z, int T) {
         int Tc = T / stride;
         float[] ze = inProj.forward(pool(z, T), Tc);
-        return nearest(ze, Tc);
+        return choice == CodeChoice.COSINE ? nearest(ze, Tc) : closest(ze, Tc);
+    }
+
+    /** Index of the codebook row at the least squared distance from each column of ze [codebookDim][Tc]. */
+    private int[] closest(float[] ze, int Tc) {
+        float[] cb = Layers.read(codebook);
+        int[] codes = new int[Tc];
+        for (int t = 0; t < Tc; t++) {
+            int best = 0;
+            double bestDist = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < codebookSize; k++) {
+                double dist = 0;
+                for (int d = 0; d < codebookDim; d++) {
+                    double diff = ze[d * Tc + t] - cb[k * codebookDim + d];
+                    dist += diff * diff;
+                }
+                if (dist < bestDist) { bestDist = dist; best = k; }
+            }
+            codes[t] = best;
+        }
+        return codes;
     }
 
     float[] pool(float[] z, int T) {

@@ -6,7 +6,10 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The unquantized path is the codec with each chosen codebook row replaced by the encoding it stood for. */
+/**
+ * The unquantized path is the codec with each chosen codebook row replaced by the encoding it stood for; the two code
+ * choice rules pick what they say.
+ */
 class UnquantizedDecodeTest {
     @Test
     void whenEveryEncodingIsItsOwnCodeTheUnquantizedPathIsTheDecode() {
@@ -35,6 +38,34 @@ class UnquantizedDecodeTest {
             for (int t = 0; t < codes[l].length; t++) assertEquals(t, codes[l][t], "level " + l + " frame " + t + " picks its own encoding");
         float[] decoded = c.decode(codes), unquantized = c.reconstructUnquantized(x);
         assertTrue(rms(decoded, unquantized) < 1e-5 * rms(decoded, new float[decoded.length]) + 1e-7, "the two paths agree");
+    }
+
+    @Test
+    void cosineChoiceKeepsTheDirectionAndEuclideanTheNearestRow() {
+        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
+                new int[]{4, 2, 1}, true, true));
+        c.initialize(5);
+        Random r = new Random(3);
+        float[] x = new float[16 * c.config.hopLength()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (0.3 * Math.sin(i * 0.013) + 0.05 * r.nextGaussian());
+        int T = x.length / c.config.hopLength();
+        VectorQuantizer q = c.quantizers.get(0);
+        int Tc = T / q.stride;
+        float[] latent = c.encodeLatent(x), ze = q.inProj.forward(q.pool(latent, T), Tc), cb = Layers.read(q.codebook);
+        // row t: the encoding's direction at three times its length; row Tc + t: nearly the encoding, a little turned
+        for (int t = 0; t < Tc; t++)
+            for (int d = 0; d < q.codebookDim; d++) {
+                cb[t * q.codebookDim + d] = 3 * ze[d * Tc + t];
+                cb[(Tc + t) * q.codebookDim + d] = ze[d * Tc + t] + (d == 0 ? 0.02f : 0) * Math.abs(ze[t]) + (d == 0 ? 1e-3f : 0);
+            }
+        Layers.write(q.codebook, cb);
+        int[] cosine = q.encode(latent, T);
+        q.setCodeChoice(VectorQuantizer.CodeChoice.EUCLIDEAN);
+        int[] euclidean = q.encode(latent, T);
+        for (int t = 0; t < Tc; t++) {
+            assertEquals(t, cosine[t], "cosine: the same direction, frame " + t);
+            assertEquals(Tc + t, euclidean[t], "euclidean: the nearest row, frame " + t);
+        }
     }
 
     static double rms(float[] a, float[] b) {
