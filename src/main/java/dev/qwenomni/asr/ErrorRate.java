@@ -30,7 +30,7 @@ public final class ErrorRate {
         long we = 0, w = 0, ce = 0, c = 0, sub = 0, del = 0, ins = 0;
         for (int i = 0; i < references.size(); i++) {
             String[] r = TextNormalizer.words(references.get(i)), h = TextNormalizer.words(hypotheses.get(i));
-            int[] sdi = wordEdits(r, h);
+            int[] sdi = edits(r, h);
             sub += sdi[0];
             del += sdi[1];
             ins += sdi[2];
@@ -78,7 +78,7 @@ public final class ErrorRate {
     }
 
     /** {substitutions, deletions, insertions} of a minimal alignment of hypothesis b to reference a. */
-    static int[] wordEdits(String[] a, String[] b) {
+    static int[] edits(String[] a, String[] b) {
         int[][] d = new int[a.length + 1][b.length + 1];
         for (int i = 0; i <= a.length; i++) d[i][0] = i;
         for (int j = 0; j <= b.length; j++) d[0][j] = j;
@@ -102,15 +102,9 @@ public final class ErrorRate {
         return new int[]{s, del, ins};
     }
 
+    /** Levenshtein distance: the edits of one minimal alignment, of any kind. */
     static int distance(String[] a, String[] b) {
-        int[] prev = new int[b.length + 1], cur = new int[b.length + 1];
-        for (int j = 0; j <= b.length; j++) prev[j] = j;
-        for (int i = 1; i <= a.length; i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length; j++)
-                cur[j] = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1].equals(b[j - 1]) ? 0 : 1));
-            int[] t = prev; prev = cur; cur = t;
-        }
-        return prev[b.length];
+        int[] sdi = edits(a, b);
+        return sdi[0] + sdi[1] + sdi[2];
     }
 }

@@ -31,12 +31,17 @@ public final class BandSplit {
         return low;
     }
 
-    /** low from one signal below hz, plus the other signal above it (both of the same length). */
-    public static float[] join(float[] lowFrom, float[] highFrom, int rate, double hz) {
-        if (lowFrom.length != highFrom.length)
-            throw new IllegalArgumentException("band join of " + lowFrom.length + " and " + highFrom.length + " samples");
-        float[] a = below(lowFrom, rate, hz), b = below(highFrom, rate, hz), y = new float[a.length];
-        for (int i = 0; i < y.length; i++) y[i] = a[i] + highFrom[i] - b[i];
-        return y;
+    /**
+     * Both hybrids of two signals of the same length: {a below hz + b above it, b below hz + a above it}. Each signal
+     * is split once.
+     */
+    public static float[][] swap(float[] a, float[] b, int rate, double hz) {
+        if (a.length != b.length) throw new IllegalArgumentException("band swap of " + a.length + " and " + b.length + " samples");
+        float[] lowA = below(a, rate, hz), lowB = below(b, rate, hz), aLowBHigh = new float[a.length], bLowAHigh = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            aLowBHigh[i] = lowA[i] + b[i] - lowB[i];
+            bLowAHigh[i] = lowB[i] + a[i] - lowA[i];
+        }
+        return new float[][]{aLowBHigh, bLowAHigh};
     }
 }

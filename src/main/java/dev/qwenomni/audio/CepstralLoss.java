@@ -34,34 +34,11 @@ public final class CepstralLoss {
         nfft = Integer.highestOneBit(window - 1) << 1;
         hamming = new double[window];
         for (int i = 0; i < window; i++) hamming[i] = 0.54 - 0.46 * Math.cos(2 * Math.PI * i / (window - 1));
-        filters = bandFilters(rate, nfft);
-        support = new int[BANDS][2];
-        for (int m = 0; m < BANDS; m++) {
-            int lo = 0, hi = filters[m].length;
-            while (lo < hi && filters[m][lo] == 0) lo++;
-            while (hi > lo && filters[m][hi - 1] == 0) hi--;
-            support[m][0] = lo;
-            support[m][1] = hi;
-        }
+        filters = MelCepstrum.melFilters(rate, nfft, BANDS, LOW_HZ, HIGH_HZ);
+        support = MelCepstrum.support(filters);
         dct = new double[CEPSTRA][BANDS];
         for (int c = 1; c <= CEPSTRA; c++)
             for (int m = 0; m < BANDS; m++) dct[c - 1][m] = Math.sqrt(2.0 / BANDS) * Math.cos(Math.PI * c * (m + 0.5) / BANDS);
-    }
-
-    /** Triangles evenly spaced on the mel scale from {@link #LOW_HZ} to {@link #HIGH_HZ}, [BANDS][nfft/2 + 1]. */
-    private static double[][] bandFilters(int rate, int nfft) {
-        if (HIGH_HZ > rate / 2.0) throw new IllegalArgumentException("cepstral loss needs a rate above " + 2 * HIGH_HZ + " Hz, not " + rate);
-        double lo = MelCepstrum.mel(LOW_HZ), hi = MelCepstrum.mel(HIGH_HZ);
-        double[] edges = new double[BANDS + 2];
-        for (int i = 0; i < edges.length; i++) edges[i] = MelCepstrum.hz(lo + (hi - lo) * i / (BANDS + 1));
-        double[][] f = new double[BANDS][nfft / 2 + 1];
-        for (int m = 0; m < BANDS; m++)
-            for (int k = 0; k <= nfft / 2; k++) {
-                double hz = (double) k * rate / nfft;
-                double up = (hz - edges[m]) / (edges[m + 1] - edges[m]), down = (edges[m + 2] - hz) / (edges[m + 2] - edges[m + 1]);
-                f[m][k] = Math.max(0, Math.min(up, down));
-            }
-        return f;
     }
 
     /** Frames of {@code n} samples: every hop whose window fits, and at least one (zero-padded). */

@@ -48,10 +48,14 @@ public final class MelCepstrum {
     public static double[][] melFilters(int rate, int nfft, int nMels) { return melFilters(rate, nfft, nMels, rate / 2.0); }
 
     /** Triangular filters [nMels][nfft/2 + 1], evenly spaced on the mel scale from 0 Hz to maxHz. */
-    public static double[][] melFilters(int rate, int nfft, int nMels, double maxHz) {
+    public static double[][] melFilters(int rate, int nfft, int nMels, double maxHz) { return melFilters(rate, nfft, nMels, 0, maxHz); }
+
+    /** Triangular filters [nMels][nfft/2 + 1], evenly spaced on the mel scale from minHz to maxHz. */
+    public static double[][] melFilters(int rate, int nfft, int nMels, double minHz, double maxHz) {
         if (maxHz <= 0 || maxHz > rate / 2.0) throw new IllegalArgumentException("mel band top " + maxHz + " Hz outside (0, " + rate / 2.0 + "]");
+        if (minHz < 0 || minHz >= maxHz) throw new IllegalArgumentException("mel band bottom " + minHz + " Hz outside [0, " + maxHz + ")");
         double[][] filters = new double[nMels][nfft / 2 + 1];
-        double lo = mel(0), hi = mel(maxHz);
+        double lo = mel(minHz), hi = mel(maxHz);
         double[] edges = new double[nMels + 2];
         for (int i = 0; i < edges.length; i++) edges[i] = hz(lo + (hi - lo) * i / (nMels + 1));
         for (int m = 0; m < nMels; m++)
@@ -61,6 +65,19 @@ public final class MelCepstrum {
                 filters[m][k] = Math.max(0, Math.min(up, down));
             }
         return filters;
+    }
+
+    /** Per filter, the [first, last) bins where it is not zero, so that loops over a band can skip the zeros. */
+    public static int[][] support(double[][] filters) {
+        int[][] range = new int[filters.length][2];
+        for (int m = 0; m < filters.length; m++) {
+            int lo = 0, hi = filters[m].length;
+            while (lo < hi && filters[m][lo] == 0) lo++;
+            while (hi > lo && filters[m][hi - 1] == 0) hi--;
+            range[m][0] = lo;
+            range[m][1] = hi;
+        }
+        return range;
     }
 
     /** Centre frequency of each of the filters {@link #melFilters(int, int, int, double)} makes. */

@@ -73,15 +73,7 @@ public final class SpectralLoss {
         for (Scale s : DEFAULT_MEL) {
             double[][] fb = MelCepstrum.melFilters(rate, s.nfft(), s.nMels());
             filters.put(s, fb);
-            int[][] range = new int[fb.length][2];
-            for (int m = 0; m < fb.length; m++) {
-                int lo = 0, hi = fb[m].length;
-                while (lo < hi && fb[m][lo] == 0) lo++;
-                while (hi > lo && fb[m][hi - 1] == 0) hi--;
-                range[m][0] = lo;
-                range[m][1] = hi;
-            }
-            support.put(s, range);
+            support.put(s, MelCepstrum.support(fb));
         }
         for (Scale s : DEFAULT_MEL) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
         for (Scale s : DEFAULT_STFT) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);

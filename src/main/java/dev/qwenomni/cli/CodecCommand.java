@@ -219,12 +219,11 @@ public final class CodecCommand implements Runnable {
                     resynth.add(r);
                     for (int s = 0; s < splits; s++) {
                         int rate = c.config.samplingRate();
-                        float[] origLow = dev.qwenomni.audio.BandSplit.join(raw, yRaw, rate, bandSplits[s]);
-                        float[] oursLow = dev.qwenomni.audio.BandSplit.join(yRaw, raw, rate, bandSplits[s]);
+                        float[][] hybrid = dev.qwenomni.audio.BandSplit.swap(raw, yRaw, rate, bandSplits[s]); // {original low, resynthesis low}
                         Path split = java.nio.file.Files.createDirectories(dir.resolve(String.format(Locale.ROOT, "split-%.0f", bandSplits[s])));
                         Path p0 = split.resolve("orig-low_" + r.getFileName()), p1 = split.resolve("resynth-low_" + r.getFileName());
-                        Wav.write(p0, origLow, rate);
-                        Wav.write(p1, oursLow, rate);
+                        Wav.write(p0, hybrid[0], rate);
+                        Wav.write(p1, hybrid[1], rate);
                         hybrids.get(s).get(0).add(p0);
                         hybrids.get(s).get(1).add(p1);
                     }

@@ -154,10 +154,6 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * The spectral weights are part of the objective, so a run folder records them and a resume must ask for the same;
      * a folder with checkpoints but no record was trained at the defaults.
      */
-    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral) throws java.io.IOException {
-        keepSpectralWeights(out, checkpointRoot, mel, stft, periodicity, cepstral, null);
-    }
-
     static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral,
                                     SpectralLoss.Emphasis emphasis) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);

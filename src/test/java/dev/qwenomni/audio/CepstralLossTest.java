@@ -45,24 +45,8 @@ class CepstralLossTest {
         float weight = 1.5f;
         float[] grad = new float[N];
         loss.compute(pred, target, grad, weight);
-        double gmax = 0;
-        for (float g : grad) gmax = Math.max(gmax, Math.abs(g));
-        assertTrue(gmax > 0);
-        SplittableRandom r = new SplittableRandom(11);
-        int checked = 0;
-        for (int t = 0; t < 40; t++) {
-            int i = r.nextInt(N);
-            float keep = pred[i], h = Math.max(1e-4f, Math.abs(keep) * 1e-2f);
-            pred[i] = keep + h;
-            double up = loss.compute(pred, target, null, weight);
-            pred[i] = keep - h;
-            double down = loss.compute(pred, target, null, weight);
-            pred[i] = keep;
-            double fd = weight * (up - down) / ((double) (keep + h) - (keep - h));
-            assertEquals(fd, grad[i], 2e-3 * gmax + 1e-2 * Math.abs(fd), "sample " + i);
-            if (grad[i] != 0) checked++;
-        }
-        assertTrue(checked > 30, "samples with a gradient: " + checked);
+        SampleGradCheck.check(p -> loss.compute(p, target, null, weight), pred, grad, weight, 40, 11,
+                v -> Math.max(1e-4f, Math.abs((float) v) * 1e-2f), 30);
     }
 
     @Test

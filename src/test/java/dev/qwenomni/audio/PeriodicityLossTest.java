@@ -56,25 +56,7 @@ class PeriodicityLossTest {
         float weight = 2.5f;
         float[] grad = new float[N];
         loss.compute(pred, target, grad, weight);
-        double gmax = 0;
-        for (float g : grad) gmax = Math.max(gmax, Math.abs(g));
-        assertTrue(gmax > 0);
-        SplittableRandom r = new SplittableRandom(11);
-        float h = 1f / 1024;
-        int checked = 0;
-        for (int t = 0; t < 40; t++) {
-            int i = r.nextInt(N);
-            float keep = pred[i];
-            pred[i] = keep + h;
-            double up = loss.compute(pred, target, null, weight).loss();
-            pred[i] = keep - h;
-            double down = loss.compute(pred, target, null, weight).loss();
-            pred[i] = keep;
-            double fd = weight * (up - down) / ((double) (keep + h) - (keep - h));
-            assertEquals(fd, grad[i], 2e-3 * gmax + 1e-2 * Math.abs(fd), "sample " + i);
-            if (grad[i] != 0) checked++;
-        }
-        assertTrue(checked > 20, "samples with a gradient: " + checked);
+        SampleGradCheck.check(p -> loss.compute(p, target, null, weight).loss(), pred, grad, weight, 40, 11, v -> 1.0 / 1024, 20);
     }
 
     @Test

@@ -14,46 +14,51 @@ class CodecTrainCommandTest {
     @TempDir
     Path dir;
 
+    /** A run folder's record of its objective, as the command keeps it. */
+    private interface Weights {
+        void keep(Path out) throws IOException;
+    }
+
+    private static Weights weights(float mel, float stft, float periodicity, float cepstral, String emphasis) {
+        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), mel, stft, periodicity, cepstral,
+                CodecTrainCommand.parseEmphasis(emphasis));
+    }
+
+    /**
+     * A fresh folder records {@code first} as {@code recorded}, a resume with the same is accepted, and one with
+     * {@code other} is refused with a message that names each of {@code named}.
+     */
+    private void assertRecordedAndKept(String folder, Weights first, String recorded, Weights other, String... named) throws IOException {
+        Path out = dir.resolve(folder);
+        first.keep(out);
+        assertEquals(recorded, Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
+        first.keep(out);
+        var e = assertThrows(IllegalArgumentException.class, () -> other.keep(out));
+        for (String n : named) assertTrue(e.getMessage().contains(n), e.getMessage());
+    }
+
     @Test
     void aRunFolderRecordsItsSpectralWeightsAndRefusesOthersOnResume() throws IOException {
-        Path out = dir.resolve("run");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0, 0);
-        assertEquals("mel 15.0 stft 8.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 8, 0, 0);
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
-        assertTrue(e.getMessage().contains("mel 15.0 stft 8.0") && e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
+        assertRecordedAndKept("run", weights(15, 8, 0, 0, null), "mel 15.0 stft 8.0", weights(15, 1, 0, 0, null),
+                "mel 15.0 stft 8.0", "mel 15.0 stft 1.0");
     }
 
     @Test
     void thePeriodicityWeightIsRecordedWhenUsedAndKeptOnResume() throws IOException {
-        Path out = dir.resolve("voiced");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2, 0);
-        assertEquals("mel 15.0 stft 1.0 periodicity 2.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 2, 0);
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
-        assertTrue(e.getMessage().contains("periodicity 2.0") && e.getMessage().contains("--periodicity-weight"), e.getMessage());
+        assertRecordedAndKept("voiced", weights(15, 1, 2, 0, null), "mel 15.0 stft 1.0 periodicity 2.0", weights(15, 1, 0, 0, null),
+                "periodicity 2.0", "--periodicity-weight");
     }
 
     @Test
     void theCepstralWeightIsRecordedWhenUsedAndKeptOnResume() throws IOException {
-        Path out = dir.resolve("envelope");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 4);
-        assertEquals("mel 15.0 stft 1.0 cepstral 4.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 4);
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 2));
-        assertTrue(e.getMessage().contains("cepstral 4.0") && e.getMessage().contains("cepstral 2.0") && e.getMessage().contains("--cepstral-weight"),
-                e.getMessage());
+        assertRecordedAndKept("envelope", weights(15, 1, 0, 4, null), "mel 15.0 stft 1.0 cepstral 4.0", weights(15, 1, 0, 2, null),
+                "cepstral 4.0", "cepstral 2.0", "--cepstral-weight");
     }
 
     @Test
     void anEmphasisIsParsedRecordedAndKeptOnResume() throws IOException {
-        Path out = dir.resolve("formants");
-        var emphasis = CodecTrainCommand.parseEmphasis("1000:3000:3");
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0, emphasis);
-        assertEquals("mel 15.0 stft 1.0 emphasis 1000.0-3000.0 Hz x 3.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
-        CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0, CodecTrainCommand.parseEmphasis("1000:3000:3"));
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), 15, 1, 0, 0));
-        assertTrue(e.getMessage().contains("--emphasis"), e.getMessage());
+        assertRecordedAndKept("formants", weights(15, 1, 0, 0, "1000:3000:3"), "mel 15.0 stft 1.0 emphasis 1000.0-3000.0 Hz x 3.0",
+                weights(15, 1, 0, 0, null), "--emphasis");
         assertNull(CodecTrainCommand.parseEmphasis(null));
         for (String bad : new String[]{"1000:3000", "1k:3k:2", "3000:1000:2"}) {
             var b = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.parseEmphasis(bad));
@@ -66,10 +71,10 @@ class CodecTrainCommandTest {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, null));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0);
+        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, null);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
 }

@@ -25,11 +25,17 @@ class CodecTrainingGradientTest {
         return x;
     }
 
+    /** The target at 0.7 of its level with a little Gaussian noise: a prediction with errors in every term. */
+    static float[] noisyCopy(float[] target, long seed) {
+        Random r = new Random(seed);
+        float[] pred = target.clone();
+        for (int i = 0; i < pred.length; i++) pred[i] = 0.7f * pred[i] + 0.02f * (float) r.nextGaussian();
+        return pred;
+    }
+
     @Test
     void spectralLossGradient() throws IOException {
-        float[] target = speech(4096), pred = target.clone();
-        Random r = new Random(1);
-        for (int i = 0; i < pred.length; i++) pred[i] = 0.7f * pred[i] + 0.02f * (float) r.nextGaussian();
+        float[] target = speech(4096), pred = noisyCopy(target, 1);
         SpectralLoss loss = new SpectralLoss(24000);
         float[] grad = new float[pred.length];
         loss.compute(pred, target, grad, 15f, 1f);
@@ -42,9 +48,7 @@ class CodecTrainingGradientTest {
     /** With an emphasis the gradient follows the emphasised objective, and the reported terms stay the plain ones. */
     @Test
     void emphasisedSpectralLossGradient() throws IOException {
-        float[] target = speech(4096), pred = target.clone();
-        Random r = new Random(3);
-        for (int i = 0; i < pred.length; i++) pred[i] = 0.7f * pred[i] + 0.02f * (float) r.nextGaussian();
+        float[] target = speech(4096), pred = noisyCopy(target, 3);
         SpectralLoss plain = new SpectralLoss(24000), loss = new SpectralLoss(24000, SpectralLoss.DYNAMIC_RANGE_DB,
                 new SpectralLoss.Emphasis(1000, 3000, 3));
         SpectralLoss.Value vp = plain.compute(pred, target, null, 0, 0), ve = loss.compute(pred, target, null, 0, 0);

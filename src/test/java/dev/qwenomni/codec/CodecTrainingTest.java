@@ -81,12 +81,7 @@ class CodecTrainingTest {
 
     /** The decoder's gradient after one step of a fresh task with these spectral weights (same data, noise and init). */
     private static float[] decoderGradient(Path m, float mel, float stft, java.util.Map<String, Double> metrics) throws IOException {
-        return decoderGradient(m, mel, stft, 0, metrics);
-    }
-
-    private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, java.util.Map<String, Double> metrics)
-            throws IOException {
-        return decoderGradient(m, mel, stft, periodicity, 0, metrics);
+        return decoderGradient(m, mel, stft, 0, 0, metrics);
     }
 
     private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, float cepstral,
@@ -130,18 +125,32 @@ class CodecTrainingTest {
         assertTrue(e.getMessage().contains("mel 0.0, stft 0.0"), e.getMessage());
     }
 
+    /** One fresh step with an extra term at this weight. */
+    private interface StepAtWeight {
+        float[] gradient(float weight, java.util.Map<String, Double> metrics) throws IOException;
+    }
+
+    /**
+     * Steps at weights 0, 1 and 3 of one term: it is left out at 0, its value is the same at both weights and enters
+     * the loss at its weight, and the gradient is linear in the weight. Returns the term's value.
+     */
+    private static double assertTermEntersAtItsWeight(String key, StepAtWeight step) throws IOException {
+        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
+        float[] g0 = step.gradient(0, l0), g1 = step.gradient(1, l1), g3 = step.gradient(3, l3);
+        assertFalse(l0.containsKey(key), "left out at weight 0");
+        double v = l1.get(key);
+        assertEquals(v, l3.get(key));
+        assertEquals(l0.get("loss") + v, l1.get("loss"), 1e-9);
+        assertEquals(l0.get("loss") + 3 * v, l3.get("loss"), 1e-9);
+        assertLinearInWeight(g0, g1, g3, 3, "the " + key + " weight");
+        return v;
+    }
+
     @Test
     void theCepstralWeightAddsItsTermToTheLossAndTheGradient() throws IOException {
         Path m = speechManifest(dir);
-        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
-        float[] g0 = decoderGradient(m, 15, 1, 0, 0, l0), g1 = decoderGradient(m, 15, 1, 0, 1, l1), g3 = decoderGradient(m, 15, 1, 0, 3, l3);
-        assertFalse(l0.containsKey("cepstral"), "left out at weight 0");
-        double c = l1.get("cepstral");
+        double c = assertTermEntersAtItsWeight("cepstral", (w, metrics) -> decoderGradient(m, 15, 1, 0, w, metrics));
         assertTrue(c > 0, "a random decoder does not render speech's envelope: " + c);
-        assertEquals(c, l3.get("cepstral"));
-        assertEquals(l0.get("loss") + c, l1.get("loss"), 1e-9);
-        assertEquals(l0.get("loss") + 3 * c, l3.get("loss"), 1e-9);
-        assertLinearInWeight(g0, g1, g3, 3, "the cepstral weight");
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withCepstralWeight(Float.NaN));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
@@ -150,15 +159,8 @@ class CodecTrainingTest {
     @Test
     void thePeriodicityWeightAddsItsTermToTheLossAndTheGradient() throws IOException {
         Path m = speechManifest(dir);
-        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
-        float[] g0 = decoderGradient(m, 15, 1, 0, l0), g1 = decoderGradient(m, 15, 1, 1, l1), g3 = decoderGradient(m, 15, 1, 3, l3);
-        assertFalse(l0.containsKey("periodicity"), "left out at weight 0");
-        double p = l1.get("periodicity");
+        double p = assertTermEntersAtItsWeight("periodicity", (w, metrics) -> decoderGradient(m, 15, 1, w, 0, metrics));
         assertTrue(p > 0, "a random decoder is less periodic than speech: " + p);
-        assertEquals(p, l3.get("periodicity"));
-        assertEquals(l0.get("loss") + p, l1.get("loss"), 1e-9);
-        assertEquals(l0.get("loss") + 3 * p, l3.get("loss"), 1e-9);
-        assertLinearInWeight(g0, g1, g3, 3, "the periodicity weight");
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withPeriodicityWeight(-1));
         assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
