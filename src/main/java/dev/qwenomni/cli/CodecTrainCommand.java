@@ -51,6 +51,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
     Integer reseedEveryOption;
     @Option(names = "--freeze-codes", description = "train the decoder only: the encoder and quantizers (so every clip's codes) stay as they are; "
             + "a run folder that froze them once must keep this flag") boolean freezeCodes;
+    @Option(names = "--freeze-decoding", description = "train the encoder and in_proj only: the codebooks, out_proj and decoder (so the audio "
+            + "of any code sequence) stay as they are, and the codec learns which codes to pick; a TTS model trained on its codes stays "
+            + "valid; a run folder that froze them once must keep this flag") boolean freezeDecoding;
     @Option(names = "--gan", description = "also train against a multi-period discriminator (periods 2, 3, 5, 7, 11; LSGAN and "
             + "feature matching, as DAC); a run folder that used one must keep this flag") boolean ganOption;
     @Option(names = "--disc-lr", defaultValue = "1e-4", description = "the discriminator's constant learning rate (default ${DEFAULT-VALUE})")
@@ -83,12 +86,14 @@ public final class CodecTrainCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isRegularFile(manifest))
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
         List<ManifestEntry> entries = ManifestEntry.read(manifest);
-        // the decoder-only phase is recorded in the run folder, so a resume cannot silently unfreeze
-        Path frozenMarker = out.resolve("FROZEN_CODES");
-        if (java.nio.file.Files.exists(frozenMarker) && !freezeCodes)
-            throw new IllegalArgumentException(out + " trains the decoder only since step " + java.nio.file.Files.readString(frozenMarker).strip()
-                    + " (" + frozenMarker + "); resume it with --freeze-codes");
+        if (freezeCodes && freezeDecoding)
+            throw new IllegalArgumentException("--freeze-codes and --freeze-decoding together would leave nothing to train: pick one");
+        // a frozen phase is recorded in the run folder, so a resume cannot silently unfreeze
+        Path frozenMarker = out.resolve("FROZEN_CODES"), decodingMarker = out.resolve("FROZEN_DECODING");
+        refuseToUnfreeze(frozenMarker, freezeCodes, "the decoder only", "--freeze-codes");
+        refuseToUnfreeze(decodingMarker, freezeDecoding, "the encoder only", "--freeze-decoding");
         if (freezeCodes) codec.freezeCodes();
+        if (freezeDecoding) codec.freezeDecoding();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
                 .withCepstralWeight(cepstralWeight);
@@ -112,7 +117,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
                 evalEvery, evalClips, checkpointEvery, seed, "n/a");
         int reseedEvery = reseedEveryOption != null ? reseedEveryOption : task.defaultReseedEvery(accum, Math.max(1, checkpointEvery));
         if (reseedEvery < 0) throw new IllegalArgumentException("--reseed-every must be 0 (never) or positive, not " + reseedEvery);
-        if (!freezeCodes && reseedEvery > 0) log.info("unused codes are re-seeded every {} steps", reseedEvery);
+        if (!freezeCodes && !freezeDecoding && reseedEvery > 0) log.info("unused codes are re-seeded every {} steps", reseedEvery);
         Trainer trainer = new Trainer(task, tc, out).showProgress(!noProgress).afterStep(step -> {
             // by global step; checkpoints keep the window's counts and pools, so any of them resumes exactly
             if (reseedEvery > 0 && step % reseedEvery == 0) {
@@ -122,11 +127,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
         });
         log.info("codec: {} parameters, latent {} x {} codes at strides {}, {} training clips", codec.params.count(), cfg.latentDim(),
                 cfg.codebookSize(), java.util.Arrays.toString(cfg.vqStrides()), entries.stream().filter(e -> e.split().equals("train")).count());
-        if (freezeCodes && !java.nio.file.Files.exists(frozenMarker)) {
-            int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
-            dev.qwenomni.io.AtomicFiles.write(frozenMarker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            log.info("codes frozen from step {}: training the decoder only", from);
-        }
+        if (freezeCodes) markFrozen(frozenMarker, trainer, "codes frozen from step {}: training the decoder only");
+        if (freezeDecoding) markFrozen(decodingMarker, trainer, "decoding frozen from step {}: training the encoder and in_proj only");
         if (ganOption && !java.nio.file.Files.exists(ganMarker)) {
             if (dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).isPresent())
                 throw new IllegalArgumentException(out + " holds checkpoints trained without a discriminator; start a new run folder with --init");
@@ -179,6 +181,19 @@ public final class CodecTrainCommand implements Callable<Integer> {
         if (emphasis != null)
             s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
         return s;
+    }
+
+    private static void refuseToUnfreeze(Path marker, boolean flag, String what, String option) throws java.io.IOException {
+        if (java.nio.file.Files.exists(marker) && !flag)
+            throw new IllegalArgumentException(marker.getParent() + " trains " + what + " since step " + java.nio.file.Files.readString(marker).strip()
+                    + " (" + marker + "); resume it with " + option);
+    }
+
+    private static void markFrozen(Path marker, Trainer trainer, String message) throws java.io.IOException {
+        if (java.nio.file.Files.exists(marker)) return;
+        int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
+        dev.qwenomni.io.AtomicFiles.write(marker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        log.info(message, from);
     }
 
     /** "LOW:HIGH:GAIN" (Hz, Hz, factor), or null when the option is not given. */

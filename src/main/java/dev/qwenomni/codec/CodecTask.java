@@ -247,9 +247,9 @@ public final class CodecTask implements TrainTask {
         return (int) Math.min(Integer.MAX_VALUE, (steps + multiple - 1) / multiple * multiple);
     }
 
-    /** Re-seeds the codes no training segment has used since the last call; returns how many (none while the codes are frozen). */
+    /** Re-seeds the codes no training segment has used since the last call; returns how many (none while the codes or the decoding are frozen). */
     public int reseedDeadCodes() {
-        if (codec.codesFrozen()) return 0;
+        if (codec.codesFrozen() || codec.decodingFrozen()) return 0;
         int n = 0;
         SplittableRandom r = new SplittableRandom(seed ^ epoch ^ ((long) index << 20));
         for (int l = 0; l < usage.length; l++) {

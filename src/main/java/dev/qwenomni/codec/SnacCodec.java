@@ -22,7 +22,7 @@ public final class SnacCodec {
     public final Sequential encoder, decoder;
     public final List<VectorQuantizer> quantizers = new ArrayList<>();
     private final List<NoiseBlock> noiseBlocks = new ArrayList<>();
-    private boolean codesFrozen;
+    private boolean codesFrozen, decodingFrozen;
 
     public SnacCodec(SnacConfig c) {
         this.config = c;
@@ -281,11 +281,36 @@ public final class SnacCodec {
      * decoder's input.
      */
     public void freezeCodes() {
+        if (decodingFrozen) throw new IllegalStateException("the decoding is frozen already: freeze the codes or the decoding, not both");
         codesFrozen = true;
         for (Param p : params.params()) if (definesCodes(p.name)) p.frozen = true;
     }
 
     public boolean codesFrozen() { return codesFrozen; }
+
+    /**
+     * Freezes what turns codes into audio (the codebooks, out_proj and the decoder), so that
+     * training goes on in the encoder and in_proj alone: it learns which codes to pick for a clip,
+     * while every code sequence still decodes to the same audio, so a TTS model trained on these
+     * codes stays valid. The straight-through gradient still passes the frozen decoder.
+     */
+    public void freezeDecoding() {
+        if (codesFrozen) throw new IllegalStateException("the codes are frozen already: freeze the codes or the decoding, not both");
+        decodingFrozen = true;
+        for (Param p : params.params()) if (definesDecoding(p.name)) p.frozen = true;
+    }
+
+    public boolean decodingFrozen() { return decodingFrozen; }
+
+    /** Whether a parameter maps codes to audio: the decoder, the codebooks and out_proj (see {@link #freezeDecoding()}). */
+    public static boolean definesDecoding(String name) {
+        return name.startsWith("decoder.") || definesCodeVectors(name);
+    }
+
+    /** Whether a parameter turns a code into the vector the decoder sums: its level's codebook and out_proj. */
+    public static boolean definesCodeVectors(String name) {
+        return name.startsWith("quantizer.") && (name.contains(".codebook.") || name.contains(".out_proj."));
+    }
 
     /** Whether a parameter belongs to the encoder or the quantizers (see {@link #freezeCodes()}). */
     public static boolean definesCodes(String name) {

@@ -100,6 +100,11 @@ public final class ParamStore {
 
     public void zeroGrads() { Kernels.zero(Tensors.seg(grads), 0, grads.length()); }
 
-    /** Global L2 norm of all gradients (padding is always zero). */
-    public double gradNorm() { return Math.sqrt(Kernels.sumSquares(Tensors.seg(grads), grads.length())); }
+    /** Global L2 norm of the gradients of the parameters that train (padding is always zero); a frozen one's gradient, still computed on the way through, does not count. */
+    public double gradNorm() {
+        if (byName.values().stream().noneMatch(p -> p.frozen)) return Math.sqrt(Kernels.sumSquares(Tensors.seg(grads), grads.length()));
+        double ss = 0;
+        for (Param p : byName.values()) if (!p.frozen) ss += Kernels.sumSquares(p.g, p.size);
+        return Math.sqrt(ss);
+    }
 }

@@ -38,14 +38,14 @@ class CodecTrainingTest {
     }
 
     private SnacCodec train(Path manifest, Path out, int stopAfter) throws IOException {
-        return train(manifest, out, stopAfter, false);
+        return train(manifest, out, stopAfter, c -> {});
     }
 
     private final List<Integer> reseeded = new ArrayList<>();
 
-    private SnacCodec train(Path manifest, Path out, int stopAfter, boolean freezeCodes) throws IOException {
+    private SnacCodec train(Path manifest, Path out, int stopAfter, java.util.function.Consumer<SnacCodec> freeze) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
-        if (freezeCodes) codec.freezeCodes();
+        freeze.accept(codec);
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
         TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
         // re-seed unused codes every 4 steps, as codec train does every few hundred: checkpoints fall every 3,
@@ -238,7 +238,7 @@ class CodecTrainingTest {
         Path m = speechManifest(dir);
         train(m, dir.resolve("c"), 3);
         SnacCodec before = CodecCheckpoint.load(dir.resolve("c/checkpoints/step-000003"));
-        SnacCodec after = train(m, dir.resolve("c"), Integer.MAX_VALUE, true);
+        SnacCodec after = train(m, dir.resolve("c"), Integer.MAX_VALUE, SnacCodec::freezeCodes);
         assertEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
         int moved = 0;
         for (var p : before.params.params()) {
@@ -255,6 +255,36 @@ class CodecTrainingTest {
         // and the hash does notice a change in what decides the codes
         dev.qwenomni.tensor.Kernels.set(after.params.get("quantizer.quantizers.0.codebook.weight").v, 0, 9f);
         assertNotEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
+    }
+
+    @Test
+    void frozenDecodingKeepsWhatCodesMeanWhileTheEncoderLearnsWhichToPick() throws IOException {
+        Path m = speechManifest(dir);
+        train(m, dir.resolve("d"), 3);
+        SnacCodec before = CodecCheckpoint.load(dir.resolve("d/checkpoints/step-000003"));
+        reseeded.clear();
+        SnacCodec after = train(m, dir.resolve("d"), Integer.MAX_VALUE, SnacCodec::freezeDecoding);
+        assertEquals(List.of(0), reseeded, "no code is re-seeded while the codebooks are frozen");
+        int moved = 0;
+        for (var p : before.params.params()) {
+            float[] a = Layers.read(p), b = Layers.read(after.params.get(p.name));
+            if (SnacCodec.definesDecoding(p.name)) assertArrayEquals(a, b, p.name + " is frozen");
+            else {
+                assertTrue(p.name.startsWith("encoder.") || p.name.contains(".in_proj."), p.name);
+                if (!java.util.Arrays.equals(a, b)) moved++;
+            }
+        }
+        assertTrue(moved > 10, "encoder tensors updated: " + moved);
+        // a TTS model keeps speaking through it: other codes may be picked, but they stand for the same vectors
+        assertNotEquals(CodecCheckpoint.codesSha256(before), CodecCheckpoint.codesSha256(after));
+        assertEquals(CodecCheckpoint.codebooksSha256(before), CodecCheckpoint.codebooksSha256(after));
+        // any code sequence decodes to the same audio
+        before.setNoise(NoiseSource.OFF);
+        after.setNoise(NoiseSource.OFF);
+        float[] x = before.preprocess(Wav.read(dir.resolve("clip0.wav")).samples());
+        int[][] codes = before.encode(x);
+        assertArrayEquals(before.decode(codes), after.decode(codes));
+        assertThrows(IllegalStateException.class, after::freezeCodes);
     }
 
     @Test
