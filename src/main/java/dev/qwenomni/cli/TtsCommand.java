@@ -131,7 +131,8 @@ public final class TtsCommand implements Runnable {
             }
             List<TtsExamples.Example> all = TtsExamples.build(entries, codes, fe, probe.tokens(), cache.resolve("phonemes"), aligned, frameRate);
             double slowest = all.stream().mapToDouble(e -> e.seconds() / Math.max(1, e.symbols())).max().orElse(0.1);
-            TtsConfig cfg = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1.5 * slowest, frameRate);
+            TtsConfig cfg = new TtsConfig(fe, codec.config.codebookSize(), sha, defaultVoice, 1.5 * slowest, frameRate,
+                    CodecCheckpoint.codebooksSha256(codec));
             List<TtsExamples.Example> train = all.stream().filter(e -> e.split().equals("train")).toList();
             List<TtsExamples.Example> val = all.stream().filter(e -> e.split().equals("val")).toList();
             Qwen3Config mc = modelOptions.config(TrainCommand.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());

@@ -81,26 +81,43 @@ public final class CodecCheckpoint {
     public static String codesSha256(SnacCodec codec) {
         ObjectNode cfg = configJson(codec.config);
         cfg.remove(List.of("decoder_dim", "decoder_rates", "noise"));
-        return sha256(cfg, codec);
+        return sha256(cfg, codec, SnacCodec::definesCodes);
+    }
+
+    /**
+     * SHA-256 (hex) of what a code stands for: the config fields that fix the code streams'
+     * rates and sizes plus each level's codebook and out_proj tensors. Encoder-only training
+     * ({@link SnacCodec#freezeDecoding}) keeps it, so a TTS model that records it still speaks
+     * through such a codec: its codes decode through the same vectors to a decoder that is free
+     * to have trained on.
+     */
+    public static String codebooksSha256(SnacCodec codec) {
+        SnacConfig c = codec.config;
+        ObjectNode cfg = new ObjectMapper().createObjectNode();
+        cfg.put("sampling_rate", c.samplingRate()).put("hop_length", c.hopLength()).put("codebook_size", c.codebookSize())
+                .put("codebook_dim", c.codebookDim()).put("latent_dim", c.latentDim());
+        var strides = cfg.putArray("vq_strides");
+        for (int s : c.vqStrides()) strides.add(s);
+        return sha256(cfg, codec, SnacCodec::definesCodeVectors);
     }
 
     /**
      * The hash as it was first defined, over the whole config: TTS checkpoints from before
      * 2026-11-26 carry this one, and they still load with a codec of the same config.
      */
-    public static String legacyCodesSha256(SnacCodec codec) { return sha256(configJson(codec.config), codec); }
+    public static String legacyCodesSha256(SnacCodec codec) { return sha256(configJson(codec.config), codec, SnacCodec::definesCodes); }
 
     /** Whether a TTS model that stored this hash was trained on this codec's codes. */
     public static boolean hasCodes(SnacCodec codec, String sha256) {
         return codesSha256(codec).equals(sha256) || legacyCodesSha256(codec).equals(sha256);
     }
 
-    private static String sha256(ObjectNode cfg, SnacCodec codec) {
+    private static String sha256(ObjectNode cfg, SnacCodec codec, java.util.function.Predicate<String> tensors) {
         try {
             java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
             d.update(cfg.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             for (Param p : codec.params.params()) {
-                if (!SnacCodec.definesCodes(p.name)) continue;
+                if (!tensors.test(p.name)) continue;
                 d.update((p.name + p.shapeString()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 d.update(p.v.asSlice(0, p.size * Float.BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
             }

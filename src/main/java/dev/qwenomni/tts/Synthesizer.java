@@ -49,14 +49,15 @@ public final class Synthesizer {
 
     /**
      * Loads an LM checkpoint with its tts.json and a codec whose codes are the ones it was trained
-     * on (checked by the hash of the encoder and quantizers; the decoder may have trained on since).
+     * on, or whose codes stand for the same vectors ({@link TtsConfig#speaksThrough}).
      */
     public static Synthesizer load(Path ttsDir, Path codecDir, DecodeAttention.Kind attention, Path phonemeCache) throws IOException {
         TtsConfig cfg = TtsConfig.read(ttsDir);
         SnacCodec codec = CodecCheckpoint.load(codecDir);
-        if (!CodecCheckpoint.hasCodes(codec, cfg.codesSha256()))
-            throw new IOException(codecDir + ": this codec's codes (sha256 " + CodecCheckpoint.codesSha256(codec).substring(0, 12) + ") are not the ones " + ttsDir
-                    + " was trained on (" + cfg.codesSha256().substring(0, 12) + ")");
+        if (!cfg.speaksThrough(codec))
+            throw new IOException(codecDir + ": this codec's codes (sha256 " + CodecCheckpoint.codesSha256(codec).substring(0, 12) + ", codebooks "
+                    + CodecCheckpoint.codebooksSha256(codec).substring(0, 12) + ") are not the ones " + ttsDir + " was trained on ("
+                    + cfg.codesSha256().substring(0, 12) + (cfg.codebooksSha256() == null ? "" : ", codebooks " + cfg.codebooksSha256().substring(0, 12)) + ")");
         return new Synthesizer(HfCheckpoint.load(ttsDir, AttentionKind.MATERIALIZED), cfg, codec, attention, phonemeCache);
     }
 

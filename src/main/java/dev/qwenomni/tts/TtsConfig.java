@@ -3,6 +3,8 @@ package dev.qwenomni.tts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qwenomni.codec.CodecCheckpoint;
+import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.io.AtomicFiles;
 
 import java.io.IOException;
@@ -13,13 +15,27 @@ import java.nio.file.Path;
 /**
  * What a TTS checkpoint needs besides the LM weights, saved as tts.json beside config.json: the
  * text front-end, the codebook size of the layout, the codes it was trained on (the SHA-256 of the
- * codec's encoder and quantizers, so a codec with other codes is refused), the default voice, and the speaking rate used
- * to cap generation length.
+ * codec's encoder and quantizers) and what those codes stand for (that of its codebooks and out_proj), so a codec
+ * whose codes mean something else is refused, the default voice, and the speaking rate used to cap generation length.
  */
 public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice,
-                        double maxSecondsPerSymbol, double frameRate) {
+                        double maxSecondsPerSymbol, double frameRate, String codebooksSha256) {
     public static final String FILE = "tts.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Without the codebooks' hash (as checkpoints from before 2026-11-28): only a codec with the very same codes will do. */
+    public TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice, double maxSecondsPerSymbol, double frameRate) {
+        this(frontEnd, codebookSize, codesSha256, defaultVoice, maxSecondsPerSymbol, frameRate, null);
+    }
+
+    /**
+     * Whether this model speaks through the codec: it was trained on the codec's codes, or the codec's codes stand for the
+     * same vectors (same codebooks and out_proj; the encoder may pick them differently since, the decoder may have trained on).
+     */
+    public boolean speaksThrough(SnacCodec codec) {
+        return CodecCheckpoint.hasCodes(codec, codesSha256)
+                || codebooksSha256 != null && codebooksSha256.equals(CodecCheckpoint.codebooksSha256(codec));
+    }
 
     public SpeechTokens tokens() { return SpeechTokens.bytes(codebookSize); }
 
@@ -31,6 +47,7 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha
         n.put("front_end", frontEnd.id());
         n.put("codebook_size", codebookSize);
         n.put("codec_codes_sha256", codesSha256);
+        if (codebooksSha256 != null) n.put("codec_codebooks_sha256", codebooksSha256);
         n.put("default_voice", defaultVoice);
         n.put("max_seconds_per_symbol", maxSecondsPerSymbol);
         n.put("frame_rate", frameRate);
@@ -49,7 +66,7 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha
         try {
             return new TtsConfig(TextFrontEnd.parse(need(n, "front_end").asText()), need(n, "codebook_size").asInt(),
                     need(n, "codec_codes_sha256").asText(), need(n, "default_voice").asText(), need(n, "max_seconds_per_symbol").asDouble(),
-                    need(n, "frame_rate").asDouble());
+                    need(n, "frame_rate").asDouble(), n.hasNonNull("codec_codebooks_sha256") ? n.get("codec_codebooks_sha256").asText() : null);
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }

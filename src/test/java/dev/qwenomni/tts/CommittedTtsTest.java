@@ -56,6 +56,16 @@ class CommittedTtsTest {
         assertTrue(t.cer() < CER_BOUND, "heard as \"" + heard.get(0) + "\", CER " + t.cer());
     }
 
+    /** The committed model records the committed codec's codes and codebooks, so either kind of codec training under it is checked. */
+    @Test
+    void committedModelRecordsTheCommittedCodecsCodebooks() throws Exception {
+        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        TtsConfig cfg = TtsConfig.read(TTS);
+        dev.qwenomni.codec.SnacCodec codec = dev.qwenomni.codec.CodecCheckpoint.load(CODEC);
+        assertEquals(dev.qwenomni.codec.CodecCheckpoint.codebooksSha256(codec), cfg.codebooksSha256());
+        assertTrue(cfg.speaksThrough(codec));
+    }
+
     /**
      * speak --stream writes the same bytes as speak, from the committed checkpoints: the tiny model of SynthesizerTest
      * cannot show a one-step flip in a 16-bit sample, which the real codec's gemm kernel made (hence speak's direct default).
