@@ -335,12 +335,15 @@ public final class CodecCommand implements Runnable {
     }
 
     @Command(name = "widen", mixinStandardHelpOptions = true,
-            description = "A copy of a codec with a wider decoder that decodes the same audio (function-preserving), and the same "
-                    + "encoder and quantizers, so the codes and a TTS model trained on them stay valid; train it on with "
-                    + "codec train --init OUT --freeze-codes.")
+            description = "A copy of a codec with a wider decoder, or encoder, that computes the same audio (function-preserving). A "
+                    + "wider decoder keeps the encoder and quantizers, so the codes and a TTS model trained on them stay valid: train it "
+                    + "on with codec train --init OUT --freeze-codes. A wider encoder (and latent) starts from the same codes, but they "
+                    + "are a new codec's once it trains (codec train --init OUT), and a TTS model must be trained on them.")
     static final class Widen implements Callable<Integer> {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
-        @Option(names = "--decoder-dim", required = true, description = "the new decoder_dim (at least the codec's)") int decoderDim;
+        @Option(names = "--decoder-dim", description = "the new decoder_dim (at least the codec's)") Integer decoderDim;
+        @Option(names = "--encoder-dim", description = "the new encoder_dim (at least the codec's; the latent is encoder_dim x 2^blocks)")
+        Integer encoderDim;
         @Option(names = "--out", required = true) Path out;
         @Option(names = "--noise", defaultValue = "0.01",
                 description = "noise on the copied channels' weights, relative to each layer's weight RMS, so copies can part (default ${DEFAULT-VALUE})")
@@ -349,8 +352,10 @@ public final class CodecCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SnacCodec src = CodecCheckpoint.load(codec);
-            SnacCodec wide = dev.qwenomni.codec.DecoderWidening.widen(src, decoderDim, noise, seed);
+            if (decoderDim == null && encoderDim == null) throw new IllegalArgumentException("give --decoder-dim, --encoder-dim or both");
+            SnacCodec src = CodecCheckpoint.load(codec), wide = src;
+            if (encoderDim != null) wide = dev.qwenomni.codec.CodecWidening.widenEncoder(wide, encoderDim, noise, seed);
+            if (decoderDim != null) wide = dev.qwenomni.codec.CodecWidening.widenDecoder(wide, decoderDim, noise, encoderDim == null ? seed : seed + 1);
             CodecCheckpoint.save(wide, out);
             // how far the noise moved the output: decode a few seconds of codes both ways
             src.setNoise(NoiseSource.OFF);
@@ -365,9 +370,10 @@ public final class CodecCommand implements Runnable {
             float[] a = src.decode(codes), b = wide.decode(codes);
             double diff = 0, energy = 0;
             for (int i = 0; i < a.length; i++) { diff += (a[i] - b[i]) * (double) (a[i] - b[i]); energy += (double) a[i] * a[i]; }
-            System.out.printf(Locale.ROOT, "%s: decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
-                            + "decode of random codes differs by %.2e relative RMS%n", out, src.config.decoderDim(), decoderDim,
-                    src.params.count(), wide.params.count(), CodecCheckpoint.codesSha256(wide).substring(0, 16),
+            System.out.printf(Locale.ROOT, "%s: encoder_dim %d -> %d, decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
+                            + "decode of random codes differs by %.2e relative RMS%n", out, src.config.encoderDim(), wide.config.encoderDim(),
+                    src.config.decoderDim(), wide.config.decoderDim(), src.params.count(), wide.params.count(),
+                    CodecCheckpoint.codesSha256(wide).substring(0, 16),
                     CodecCheckpoint.codesSha256(wide).equals(CodecCheckpoint.codesSha256(src)), Math.sqrt(diff / Math.max(energy, 1e-30)));
             return 0;
         }

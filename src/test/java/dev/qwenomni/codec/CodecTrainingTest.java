@@ -65,7 +65,7 @@ class CodecTrainingTest {
         Path m = speechManifest(dir);
         SnacCodec narrow = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         narrow.initialize(4);
-        SnacCodec start = DecoderWidening.widen(narrow, 96, 0.01, 2), trained = new SnacCodec(start.config);
+        SnacCodec start = CodecWidening.widenDecoder(narrow, 96, 0.01, 2), trained = new SnacCodec(start.config);
         CodecTask task = new CodecTask(trained, m, ManifestEntry.read(m), 4096, 2, 1, 5).startFrom(start);
         task.initialize(99);
         for (int i = 0; i < start.params.params().size(); i++) {

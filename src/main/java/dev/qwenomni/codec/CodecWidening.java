@@ -12,18 +12,22 @@ import dev.qwenomni.tensor.ParamStore.Param;
 import java.util.SplittableRandom;
 
 /**
- * A codec with a wider decoder that computes what the original computes (Net2Net's function-
- * preserving widening): every new channel copies an old one, and the layer that reads a copied
- * channel divides that channel's weights by its number of copies. The encoder and quantizers are
- * copied as they are, so the codes (and a TTS model trained on them) stay valid while the wider
- * decoder trains on from where the narrow one stopped, instead of from scratch.
+ * A codec with a wider decoder, or a wider encoder, that computes what the original computes
+ * (Net2Net's function-preserving widening): every new channel copies an old one, and the layer that
+ * reads a copied channel divides that channel's weights by its number of copies.
+ *
+ * <p>A wider decoder keeps the encoder and quantizers as they are, so the codes (and a TTS model
+ * trained on them) stay valid while it trains on from where the narrow one stopped. A wider
+ * encoder (encoder_dim, and with it the latent) changes in_proj, out_proj and the decoder's first
+ * two convs too, which read or write the latent; the codebooks are kept, and the codes change only
+ * as far as the noise below moves the encodings, but they are a new codec's codes once it trains.
  *
  * <p>Copies of a channel would get identical gradients and stay copies for ever (AdamW is blind to
  * how the outgoing weights are split), so the incoming weights of the copies get a little noise:
  * {@code noise} times the layer's weight RMS. With noise 0 the output is the same up to rounding.
  */
-public final class DecoderWidening {
-    private DecoderWidening() {}
+public final class CodecWidening {
+    private CodecWidening() {}
 
     /** new channel -> the old channel it copies, and how many new channels copy each old one. */
     record ChannelMap(int[] source, int[] copies) {
@@ -49,7 +53,7 @@ public final class DecoderWidening {
     }
 
     /** The codec with decoder_dim newDim, weights mapped from src (which is left as it is). */
-    public static SnacCodec widen(SnacCodec src, int newDim, double noise, long seed) {
+    public static SnacCodec widenDecoder(SnacCodec src, int newDim, double noise, long seed) {
         SnacConfig c = src.config;
         if (c.attnWindowSize() != null)
             throw new IllegalArgumentException("widening a decoder with local attention (attn_window_size " + c.attnWindowSize() + ") is not supported");
@@ -65,6 +69,32 @@ public final class DecoderWidening {
         return dst;
     }
 
+    /**
+     * The codec with encoder_dim newDim (a latent of newDim * 2^blocks), weights mapped from src:
+     * the encoder's channels copy old ones; each level's in_proj reads, and out_proj writes, the
+     * widened latent; the decoder reads it with the copies' weights divided. Codebooks are kept.
+     */
+    public static SnacCodec widenEncoder(SnacCodec src, int newDim, double noise, long seed) {
+        SnacConfig c = src.config;
+        if (c.attnWindowSize() != null)
+            throw new IllegalArgumentException("widening an encoder with local attention (attn_window_size " + c.attnWindowSize() + ") is not supported");
+        if (newDim < c.encoderDim())
+            throw new IllegalArgumentException("encoder_dim " + newDim + " is narrower than the codec's " + c.encoderDim() + ": widening only");
+        SnacCodec dst = new SnacCodec(new SnacConfig(c.samplingRate(), newDim, c.encoderRates(), c.decoderDim(), c.decoderRates(),
+                c.attnWindowSize(), c.codebookSize(), c.codebookDim(), c.vqStrides(), c.noise(), c.depthwise()));
+        dst.copyWeights(src, name -> name.contains(".codebook."));
+        Walk walk = new Walk(noise, new SplittableRandom(seed));
+        ChannelMap latent = walk.module(src.encoder, dst.encoder, ChannelMap.identity(1));
+        for (int i = 0; i < src.quantizers.size(); i++) {
+            VectorQuantizer a = src.quantizers.get(i), b = dst.quantizers.get(i);
+            walk.conv(a.inProj, b.inProj, latent, null);
+            // out_proj's output is subtracted from the residual and summed for the decoder: it must come out in the latent's map
+            walk.conv(a.outProj, b.outProj, ChannelMap.identity(c.codebookDim()), latent);
+        }
+        walk.module(src.decoder, dst.decoder, latent);
+        return dst;
+    }
+
     private record Walk(double noise, SplittableRandom r) {
         /** Maps the parameters of one module; returns the channel map of its output. */
         ChannelMap module(Module from, Module to, ChannelMap in) {
@@ -72,7 +102,7 @@ public final class DecoderWidening {
                 for (int i = 0; i < a.modules.size(); i++) in = module(a.modules.get(i), b.modules.get(i), in);
                 return in;
             }
-            if (from instanceof WNConv1d a && to instanceof WNConv1d b) return conv(a, b, in);
+            if (from instanceof WNConv1d a && to instanceof WNConv1d b) return conv(a, b, in, null);
             if (from instanceof WNConvTranspose1d a && to instanceof WNConvTranspose1d b) return convTranspose(a, b, in);
             if (from instanceof Snake1d a && to instanceof Snake1d b) {
                 float[] alpha = Layers.read(a.alpha), out = new float[in.size()];
@@ -86,19 +116,24 @@ public final class DecoderWidening {
                 return in;
             }
             if (from instanceof NoiseBlock a && to instanceof NoiseBlock b) {
-                if (conv(a.linear, b.linear, in) != in) throw new IllegalStateException("noise block changed its channel map");
+                if (conv(a.linear, b.linear, in, null) != in) throw new IllegalStateException("noise block changed its channel map");
                 return in;
             }
             if (from instanceof Tanh && to instanceof Tanh) return in;
             throw new IllegalArgumentException("cannot widen " + from.getClass().getSimpleName());
         }
 
-        /** W'[j][i][k] = W[src j][src i][k] / copies(src i); a depthwise conv keeps its per-channel kernel. */
-        ChannelMap conv(WNConv1d a, WNConv1d b, ChannelMap in) {
+        /**
+         * W'[j][i][k] = W[src j][src i][k] / copies(src i); a depthwise conv keeps its per-channel kernel. The output map
+         * is {@code outMap} when given, else the input's for a square conv and a fresh one for a widened output.
+         */
+        ChannelMap conv(WNConv1d a, WNConv1d b, ChannelMap in, ChannelMap outMap) {
             int cin = a.conv.cin, cout = a.conv.cout, k = a.conv.k;
             if (in.copies.length != cin || in.size() != b.conv.cin) throw new IllegalStateException("channel map does not fit conv " + cin + " -> " + cout);
+            if (outMap != null && (outMap.copies.length != cout || outMap.size() != b.conv.cout))
+                throw new IllegalStateException("output channel map does not fit conv " + cin + " -> " + cout);
             // a conv that stays square (residual units, noise, depthwise) keeps its input's map
-            ChannelMap out = cout == cin && b.conv.cout == in.size() ? in
+            ChannelMap out = outMap != null ? outMap : cout == cin && b.conv.cout == in.size() ? in
                     : b.conv.cout == cout ? ChannelMap.identity(cout) : ChannelMap.widen(cout, b.conv.cout, r);
             boolean depthwise = a.conv.groups == cin && cin == cout;
             if (!depthwise && a.conv.groups != 1) throw new IllegalArgumentException("cannot widen a grouped conv (groups " + a.conv.groups + ")");

@@ -10,8 +10,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** A widened decoder decodes what the narrow one decodes, from the same codes. */
-class DecoderWideningTest {
+/** A widened decoder decodes what the narrow one decodes, from the same codes; a widened encoder encodes and reconstructs as the narrow one. */
+class CodecWideningTest {
     /** tiny24's layout (latent 128, decoder 64 -> 32 -> 16 -> 8 -> 4 channels), depthwise or not. */
     private static SnacCodec codec(boolean depthwise, long seed) {
         SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
@@ -49,7 +49,7 @@ class DecoderWideningTest {
     @ValueSource(booleans = {true, false})
     void widenedDecoderKeepsTheCodesAndTheAudio(boolean depthwise) {
         SnacCodec narrow = codec(depthwise, 3);
-        SnacCodec wide = DecoderWidening.widen(narrow, 96, 0, 1);
+        SnacCodec wide = CodecWidening.widenDecoder(narrow, 96, 0, 1);
         assertEquals(96, wide.config.decoderDim());
         assertTrue(wide.params.count() > narrow.params.count());
         assertEquals(CodecCheckpoint.codesSha256(narrow), CodecCheckpoint.codesSha256(wide));
@@ -66,10 +66,42 @@ class DecoderWideningTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void widenedEncoderKeepsTheCodesAndTheAudio(boolean depthwise) {
+        SnacCodec narrow = codec(depthwise, 3);
+        SnacCodec wide = CodecWidening.widenEncoder(narrow, 12, 0, 1);
+        assertEquals(12, wide.config.encoderDim());
+        assertEquals(12 * 16, wide.config.latentDim());
+        assertTrue(wide.params.count() > narrow.params.count());
+        narrow.setNoise(NoiseSource.OFF);
+        wide.setNoise(NoiseSource.OFF);
+        float[] x = narrow.preprocess(speechLike(9000, 4));
+        int[][] codes = narrow.encode(x), wideCodes = wide.encode(x);
+        for (int l = 0; l < codes.length; l++) assertArrayEquals(codes[l], wideCodes[l], "level " + l);
+        // the same codes decode to the same audio through the widened out_proj and decoder input
+        double d = relativeRms(narrow.decode(codes), wide.decode(codes));
+        assertTrue(d < 1e-4, "widened decode differs by " + d);
+        d = relativeRms(narrow.reconstructUnquantized(x), wide.reconstructUnquantized(x));
+        assertTrue(d < 1e-4, "widened unquantized path differs by " + d);
+    }
+
+    @Test
+    void encoderNoiseLetsTheCopiesPartButBarelyMovesTheLatent() {
+        SnacCodec narrow = codec(true, 5), noisy = CodecWidening.widenEncoder(narrow, 16, 0.01, 1);
+        narrow.setNoise(NoiseSource.OFF);
+        noisy.setNoise(NoiseSource.OFF);
+        float[] x = narrow.preprocess(speechLike(9000, 6));
+        double d = relativeRms(narrow.reconstructUnquantized(x), noisy.reconstructUnquantized(x));
+        assertTrue(d > 1e-6 && d < 0.05, "noise 0.01 moved the unquantized reconstruction by " + d);
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecWidening.widenEncoder(narrow, 4, 0, 1));
+        assertTrue(e.getMessage().contains("narrower"), e.getMessage());
+    }
+
     /** ||v|| / g per row: the widening keeps it for the old rows, so AdamW's steps keep their effect. */
     @Test
     void weightNormScalesAreKept() {
-        SnacCodec narrow = codec(true, 7), wide = DecoderWidening.widen(narrow, 128, 0.01, 1);
+        SnacCodec narrow = codec(true, 7), wide = CodecWidening.widenDecoder(narrow, 128, 0.01, 1);
         int checked = 0;
         for (Param v : narrow.params.params()) {
             if (!v.name.startsWith("decoder.") || !v.name.endsWith("original1")) continue;
@@ -95,7 +127,7 @@ class DecoderWideningTest {
     @Test
     void noiseLetsTheCopiesPartButBarelyMovesTheOutput() {
         SnacCodec narrow = codec(true, 5);
-        SnacCodec exact = DecoderWidening.widen(narrow, 128, 0, 1), noisy = DecoderWidening.widen(narrow, 128, 0.01, 1);
+        SnacCodec exact = CodecWidening.widenDecoder(narrow, 128, 0, 1), noisy = CodecWidening.widenDecoder(narrow, 128, 0.01, 1);
         narrow.setNoise(NoiseSource.OFF);
         noisy.setNoise(NoiseSource.OFF);
         int[][] codes = narrow.encode(narrow.preprocess(speechLike(9000, 6)));
@@ -114,9 +146,9 @@ class DecoderWideningTest {
     @Test
     void narrowingIsRefused() {
         SnacCodec c = codec(true, 1);
-        var e = assertThrows(IllegalArgumentException.class, () -> DecoderWidening.widen(c, 32, 0, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecWidening.widenDecoder(c, 32, 0, 1));
         assertTrue(e.getMessage().contains("narrower"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> DecoderWidening.widen(c, 72, 0, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> CodecWidening.widenDecoder(c, 72, 0, 1));
         assertTrue(e.getMessage().contains("divisible"), e.getMessage());
     }
 
