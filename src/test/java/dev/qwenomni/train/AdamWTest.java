@@ -6,8 +6,23 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The fused AdamW kernel against a plain double-precision transcription of the update. */
+/** The fused AdamW kernel against a plain double-precision transcription of the update; frozen parameters left out. */
 class AdamWTest {
+    @Test
+    void frozenParametersStayPutAndLeaveTheGradientNormAlone() {
+        ParamStore ps = new ParamStore();
+        ParamStore.Param a = ps.add("a", true, 3), b = ps.add("b", true, 2);
+        ps.allocate();
+        for (int i = 0; i < 3; i++) Kernels.set(a.g, i, 2f);  // |g_a|^2 = 12
+        for (int i = 0; i < 2; i++) { Kernels.set(b.g, i, 3f); Kernels.set(b.v, i, 1f); }  // |g_b|^2 = 18
+        assertEquals(Math.sqrt(30), ps.gradNorm(), 1e-9);
+        b.frozen = true;
+        assertEquals(Math.sqrt(12), ps.gradNorm(), 1e-9, "a frozen parameter's gradient does not count");
+        new AdamW(0.9f, 0.95f, 1e-8f, 0.1f).step(ps, 0.01f, 1, 1f);
+        for (int i = 0; i < 2; i++) assertEquals(1f, Kernels.get(b.v, i), "frozen b[" + i + "]");
+        assertEquals(-0.01f, Kernels.get(a.v, 0), 1e-4f, "a trains");
+    }
+
     @Test
     void matchesReferenceUpdateWithDecayOnlyWhereMarked() {
         ParamStore ps = new ParamStore();
