@@ -37,8 +37,7 @@ public final class CodebookGrowth {
             throw new IllegalArgumentException("codebook_size " + newSize + " adds " + (newSize - old) + " codes per level; at most "
                     + VectorQuantizer.RESERVOIR + " can be seeded at once (grow in steps)");
         if (clips.isEmpty()) throw new IllegalArgumentException("no clips to seed the new codes from");
-        SnacCodec dst = new SnacCodec(new SnacConfig(c.samplingRate(), c.encoderDim(), c.encoderRates(), c.decoderDim(), c.decoderRates(),
-                c.attnWindowSize(), newSize, c.codebookDim(), c.vqStrides(), c.noise(), c.depthwise()));
+        SnacCodec dst = new SnacCodec(c.withCodebookSize(newSize));
         dst.copyWeights(src, name -> !name.endsWith(".codebook.weight"));
         for (int l = 0; l < src.quantizers.size(); l++) {
             float[] rows = Arrays.copyOf(Layers.read(src.quantizers.get(l).codebook), newSize * c.codebookDim());

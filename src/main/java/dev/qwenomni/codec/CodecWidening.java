@@ -55,15 +55,13 @@ public final class CodecWidening {
     /** The codec with decoder_dim newDim, weights mapped from src (which is left as it is). */
     public static SnacCodec widenDecoder(SnacCodec src, int newDim, double noise, long seed) {
         SnacConfig c = src.config;
-        if (c.attnWindowSize() != null)
-            throw new IllegalArgumentException("widening a decoder with local attention (attn_window_size " + c.attnWindowSize() + ") is not supported");
+        refuseLocalAttention(c, "a decoder");
         if (newDim < c.decoderDim())
             throw new IllegalArgumentException("decoder_dim " + newDim + " is narrower than the codec's " + c.decoderDim() + ": widening only");
         if (newDim >> c.decoderRates().length << c.decoderRates().length != newDim)
             throw new IllegalArgumentException("decoder_dim " + newDim + " must be divisible by 2^" + c.decoderRates().length
                     + " (each decoder block halves the channels)");
-        SnacCodec dst = new SnacCodec(new SnacConfig(c.samplingRate(), c.encoderDim(), c.encoderRates(), newDim, c.decoderRates(),
-                c.attnWindowSize(), c.codebookSize(), c.codebookDim(), c.vqStrides(), c.noise(), c.depthwise()));
+        SnacCodec dst = new SnacCodec(c.withDecoderDim(newDim));
         dst.copyWeights(src, name -> !name.startsWith("decoder."));
         new Walk(noise, new SplittableRandom(seed)).module(src.decoder, dst.decoder, ChannelMap.identity(c.latentDim()));
         return dst;
@@ -76,12 +74,10 @@ public final class CodecWidening {
      */
     public static SnacCodec widenEncoder(SnacCodec src, int newDim, double noise, long seed) {
         SnacConfig c = src.config;
-        if (c.attnWindowSize() != null)
-            throw new IllegalArgumentException("widening an encoder with local attention (attn_window_size " + c.attnWindowSize() + ") is not supported");
+        refuseLocalAttention(c, "an encoder");
         if (newDim < c.encoderDim())
             throw new IllegalArgumentException("encoder_dim " + newDim + " is narrower than the codec's " + c.encoderDim() + ": widening only");
-        SnacCodec dst = new SnacCodec(new SnacConfig(c.samplingRate(), newDim, c.encoderRates(), c.decoderDim(), c.decoderRates(),
-                c.attnWindowSize(), c.codebookSize(), c.codebookDim(), c.vqStrides(), c.noise(), c.depthwise()));
+        SnacCodec dst = new SnacCodec(c.withEncoderDim(newDim));
         dst.copyWeights(src, name -> name.contains(".codebook."));
         Walk walk = new Walk(noise, new SplittableRandom(seed));
         ChannelMap latent = walk.module(src.encoder, dst.encoder, ChannelMap.identity(1));
@@ -93,6 +89,12 @@ public final class CodecWidening {
         }
         walk.module(src.decoder, dst.decoder, latent);
         return dst;
+    }
+
+    /** The walk knows no LocalMHA (the 32/44 kHz configs' attention), so a codec with one is refused by name. */
+    private static void refuseLocalAttention(SnacConfig c, String what) {
+        if (c.attnWindowSize() != null)
+            throw new IllegalArgumentException("widening " + what + " with local attention (attn_window_size " + c.attnWindowSize() + ") is not supported");
     }
 
     private record Walk(double noise, SplittableRandom r) {

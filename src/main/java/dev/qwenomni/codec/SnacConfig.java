@@ -23,6 +23,21 @@ public record SnacConfig(int samplingRate, int encoderDim, int[] encoderRates, i
 
     public int latentDim() { return encoderDim * (1 << encoderRates.length); }
 
+    /** This config with another encoder_dim (and with it the latent), as a widened codec needs. */
+    public SnacConfig withEncoderDim(int dim) {
+        return new SnacConfig(samplingRate, dim, encoderRates, decoderDim, decoderRates, attnWindowSize, codebookSize, codebookDim, vqStrides, noise, depthwise);
+    }
+
+    /** This config with another decoder_dim. */
+    public SnacConfig withDecoderDim(int dim) {
+        return new SnacConfig(samplingRate, encoderDim, encoderRates, dim, decoderRates, attnWindowSize, codebookSize, codebookDim, vqStrides, noise, depthwise);
+    }
+
+    /** This config with another codebook_size. */
+    public SnacConfig withCodebookSize(int size) {
+        return new SnacConfig(samplingRate, encoderDim, encoderRates, decoderDim, decoderRates, attnWindowSize, size, codebookDim, vqStrides, noise, depthwise);
+    }
+
     public int hopLength() { return Arrays.stream(encoderRates).reduce(1, (a, b) -> a * b); }
 
     /** Audio is right-padded to a multiple of this many samples. */
