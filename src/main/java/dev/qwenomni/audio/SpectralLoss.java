@@ -12,7 +12,9 @@ import org.apache.commons.math3.transform.TransformType;
  * log-magnitude STFT L1 (clamped at the same floor). Frames are Hann-windowed, hop = window / 4, starting
  * at sample 0 (the signal is zero-padded to whole frames). FFTs from Commons Math. An optional {@link Emphasis} weighs
  * the mel bands (by centre frequency) and STFT bins inside a frequency range more in the objective and its gradient;
- * the reported terms stay unweighted, so runs with and without it compare.
+ * the reported terms stay unweighted, so runs with and without it compare. Extra mel scales (DAC's short windows, 32-128
+ * samples, which resolve onsets and bursts the default 256-2048 windows smear) likewise enter the objective only, each
+ * counted like one default scale.
  */
 public final class SpectralLoss {
     /** One STFT resolution; nMels == 0 means a linear-magnitude STFT term. */
@@ -30,6 +32,8 @@ public final class SpectralLoss {
     }
 
     public static final Scale[] DEFAULT_STFT = {new Scale(512, 0), new Scale(1024, 0), new Scale(2048, 0)};
+    /** DAC's three shortest mel scales (its windows 32, 64, 128 with 5, 10, 20 bands): 1.3 to 5.3 ms at 24 kHz. */
+    public static final Scale[] SHORT_MEL = {new Scale(32, 5), new Scale(64, 10), new Scale(128, 20)};
 
     private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
     // Hann windows by size and mel filterbanks by scale, built once: compute() runs for every
@@ -51,15 +55,29 @@ public final class SpectralLoss {
      */
     public static final double DYNAMIC_RANGE_DB = 60;
     private final double rangeFactor;
+    private final Scale[] extraMel;
 
     public SpectralLoss(int rate) { this(rate, DYNAMIC_RANGE_DB); }
 
     public SpectralLoss(int rate, double dynamicRangeDb) { this(rate, dynamicRangeDb, null); }
 
-    public SpectralLoss(int rate, double dynamicRangeDb, Emphasis e) {
+    public SpectralLoss(int rate, double dynamicRangeDb, Emphasis e) { this(rate, dynamicRangeDb, e, new Scale[0]); }
+
+    /** extraMel: mel scales (nMels > 0, power-of-two windows) that count in the objective and its gradient only. */
+    public SpectralLoss(int rate, double dynamicRangeDb, Emphasis e, Scale[] extraMel) {
         this.rangeFactor = Math.pow(10, -dynamicRangeDb / 20);
+        for (Scale s : extraMel) {
+            if (s.nMels() <= 0 || s.nfft() < 8 || Integer.bitCount(s.nfft()) != 1 || s.nMels() > s.nfft() / 2)
+                throw new IllegalArgumentException("an extra mel scale needs a power-of-two window of 8 or more and 1 to window/2 bands, not "
+                        + s.nfft() + ":" + s.nMels());
+            for (Scale d : DEFAULT_MEL)
+                if (d.equals(s)) throw new IllegalArgumentException("mel scale " + s.nfft() + ":" + s.nMels() + " is already a default scale");
+        }
+        this.extraMel = extraMel.clone();
+        java.util.List<Scale> mels = new java.util.ArrayList<>(java.util.List.of(DEFAULT_MEL));
+        mels.addAll(java.util.List.of(extraMel));
         if (e != null) {
-            for (Scale s : DEFAULT_MEL) {
+            for (Scale s : mels) {
                 double[] w = new double[s.nMels()], centres = MelCepstrum.bandCentres(rate, s.nMels(), rate / 2.0);
                 for (int m = 0; m < w.length; m++) w[m] = e.at(centres[m]);
                 emphasis.put(s, w);
@@ -70,12 +88,12 @@ public final class SpectralLoss {
                 emphasis.put(s, w);
             }
         }
-        for (Scale s : DEFAULT_MEL) {
+        for (Scale s : mels) {
             double[][] fb = MelCepstrum.melFilters(rate, s.nfft(), s.nMels());
             filters.put(s, fb);
             support.put(s, MelCepstrum.support(fb));
         }
-        for (Scale s : DEFAULT_MEL) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
+        for (Scale s : mels) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
         for (Scale s : DEFAULT_STFT) windows.computeIfAbsent(s.nfft(), SpectralLoss::hann);
     }
 
@@ -91,8 +109,11 @@ public final class SpectralLoss {
      */
     public record Value(double mel, double stft, double melObjective, double stftObjective) {}
 
+    /** The extra mel scales this loss's objective counts (empty: the defaults alone). */
+    public Scale[] extraMel() { return extraMel.clone(); }
+
     /**
-     * Mean over scales of each term; adds melWeight * d(melObjective)/d(pred) + stftWeight * d(stftObjective)/d(pred)
+     * Mean over the default scales of each term (the extra mel scales add to melObjective, each like one default scale); adds melWeight * d(melObjective)/d(pred) + stftWeight * d(stftObjective)/d(pred)
      * into dPred when it is not null.
      */
     public Value compute(float[] pred, float[] target, float[] dPred, float melWeight, float stftWeight) {
@@ -102,6 +123,7 @@ public final class SpectralLoss {
             mel += v[0] / DEFAULT_MEL.length;
             melObj += v[1] / DEFAULT_MEL.length;
         }
+        for (Scale s : extraMel) melObj += scale(pred, target, dPred, s, melWeight / DEFAULT_MEL.length)[1] / DEFAULT_MEL.length;
         for (Scale s : DEFAULT_STFT) {
             double[] v = scale(pred, target, dPred, s, stftWeight / DEFAULT_STFT.length);
             stft += v[0] / DEFAULT_STFT.length;

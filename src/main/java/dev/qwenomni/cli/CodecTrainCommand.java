@@ -73,6 +73,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "over 133-6855 Hz, the speech band as recognisers see it (default ${DEFAULT-VALUE}: left out)") float cepstralWeight;
     @Option(names = "--emphasis", paramLabel = "LOW:HIGH:GAIN", description = "weigh the spectral terms' mel bands and STFT bins from LOW to "
             + "HIGH Hz GAIN times, e.g. 1000:3000:3 (default: none)") String emphasisOption;
+    @Option(names = "--extra-mel", paramLabel = "WINDOW:BANDS,...", description = "more log-mel scales in the objective, each weighted "
+            + "like a default one; 'short' is DAC's 32:5,64:10,128:20, which resolve onsets (default: none; the logged mel stays the "
+            + "default 256-2048 scales')") String extraMelOption;
     @Option(names = "--stop-after", defaultValue = "2147483647") int stopAfter;
     @Option(names = "--seed", defaultValue = "7") long seed;
     @Option(names = "--no-progress") boolean noProgress;
@@ -99,6 +102,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
                 .withCepstralWeight(cepstralWeight);
         SpectralLoss.Emphasis emphasis = parseEmphasis(emphasisOption);
         if (emphasis != null) task.withEmphasis(emphasis);
+        SpectralLoss.Scale[] extraMel = parseMelScales(extraMelOption);
+        if (extraMel.length > 0) task.withExtraMelScales(extraMel);
         // like the frozen codes, the discriminator is recorded in the run folder: a resume must keep the objective
         Path ganMarker = out.resolve("GAN");
         if (java.nio.file.Files.exists(ganMarker) && !ganOption)
@@ -135,7 +140,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, emphasis);
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, emphasis, extraMel);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -157,15 +162,15 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * a folder with checkpoints but no record was trained at the defaults.
      */
     static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral,
-                                    SpectralLoss.Emphasis emphasis) throws java.io.IOException {
+                                    SpectralLoss.Emphasis emphasis, SpectralLoss.Scale[] extraMel) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft, periodicity, cepstral, emphasis);
+        String requested = weightsText(mel, stft, periodicity, cepstral, emphasis, extraMel);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, null) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, null, new SpectralLoss.Scale[0]) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight and --emphasis as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -174,12 +179,16 @@ public final class CodecTrainCommand implements Callable<Integer> {
     }
 
     /** Folders from before the periodicity and cepstral terms record only the spectral pair, so those terms are named only when used. */
-    private static String weightsText(float mel, float stft, float periodicity, float cepstral, SpectralLoss.Emphasis emphasis) {
+    private static String weightsText(float mel, float stft, float periodicity, float cepstral, SpectralLoss.Emphasis emphasis,
+                                      SpectralLoss.Scale[] extraMel) {
         String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
         if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
         if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
         if (emphasis != null)
             s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
+        if (extraMel.length > 0)
+            s += " extra mel " + java.util.Arrays.stream(extraMel).map(x -> x.nfft() + ":" + x.nMels())
+                    .collect(java.util.stream.Collectors.joining(","));
         return s;
     }
 
@@ -194,6 +203,25 @@ public final class CodecTrainCommand implements Callable<Integer> {
         int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
         dev.qwenomni.io.AtomicFiles.write(marker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         log.info(message, from);
+    }
+
+    /** "WINDOW:BANDS,..." or "short" (DAC's three short scales); empty when the option is not given. */
+    static SpectralLoss.Scale[] parseMelScales(String text) {
+        if (text == null) return new SpectralLoss.Scale[0];
+        if (text.strip().equals("short")) return SpectralLoss.SHORT_MEL.clone();
+        String[] items = text.split(",");
+        SpectralLoss.Scale[] scales = new SpectralLoss.Scale[items.length];
+        for (int i = 0; i < items.length; i++) {
+            String[] f = items[i].strip().split(":");
+            try {
+                if (f.length != 2) throw new NumberFormatException();
+                scales[i] = new SpectralLoss.Scale(Integer.parseInt(f[0]), Integer.parseInt(f[1]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--extra-mel wants WINDOW:BANDS pairs separated by commas (e.g. 32:5,64:10) or 'short', not '"
+                        + items[i] + "' in '" + text + "'");
+            }
+        }
+        return scales;
     }
 
     /** "LOW:HIGH:GAIN" (Hz, Hz, factor), or null when the option is not given. */

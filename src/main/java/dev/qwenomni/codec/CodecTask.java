@@ -29,6 +29,8 @@ public final class CodecTask implements TrainTask {
     private final int segment, batch, evalClips;
     private final long seed;
     private SpectralLoss spectral;
+    private SpectralLoss.Emphasis emphasis;
+    private SpectralLoss.Scale[] extraMel = new SpectralLoss.Scale[0];
     private final PeriodicityLoss periodicity;
     private final CepstralLoss cepstral;
     private final long[][] usage;
@@ -160,7 +162,15 @@ public final class CodecTask implements TrainTask {
      * stft stay unweighted, the loss is the emphasised objective.
      */
     public CodecTask withEmphasis(SpectralLoss.Emphasis e) {
-        this.spectral = new SpectralLoss(codec.config.samplingRate(), SpectralLoss.DYNAMIC_RANGE_DB, e);
+        this.emphasis = e;
+        this.spectral = new SpectralLoss(codec.config.samplingRate(), SpectralLoss.DYNAMIC_RANGE_DB, emphasis, extraMel);
+        return this;
+    }
+
+    /** Adds mel scales to the objective (e.g. {@link SpectralLoss#SHORT_MEL}); the logged mel stays the default scales'. */
+    public CodecTask withExtraMelScales(SpectralLoss.Scale[] scales) {
+        this.extraMel = scales.clone();
+        this.spectral = new SpectralLoss(codec.config.samplingRate(), SpectralLoss.DYNAMIC_RANGE_DB, emphasis, extraMel);
         return this;
     }
 

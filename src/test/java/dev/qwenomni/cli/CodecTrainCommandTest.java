@@ -20,8 +20,12 @@ class CodecTrainCommandTest {
     }
 
     private static Weights weights(float mel, float stft, float periodicity, float cepstral, String emphasis) {
+        return weights(mel, stft, periodicity, cepstral, emphasis, null);
+    }
+
+    private static Weights weights(float mel, float stft, float periodicity, float cepstral, String emphasis, String extraMel) {
         return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), mel, stft, periodicity, cepstral,
-                CodecTrainCommand.parseEmphasis(emphasis));
+                CodecTrainCommand.parseEmphasis(emphasis), CodecTrainCommand.parseMelScales(extraMel));
     }
 
     /**
@@ -67,14 +71,27 @@ class CodecTrainCommandTest {
     }
 
     @Test
+    void extraMelScalesAreParsedRecordedAndKeptOnResume() throws IOException {
+        assertRecordedAndKept("onsets", weights(15, 1, 0, 0, null, "short"), "mel 15.0 stft 1.0 extra mel 32:5,64:10,128:20",
+                weights(15, 1, 0, 0, null, "32:5"), "extra mel 32:5,64:10,128:20", "extra mel 32:5", "--extra-mel");
+        assertEquals(0, CodecTrainCommand.parseMelScales(null).length);
+        assertEquals(2, CodecTrainCommand.parseMelScales("32:5, 64:10").length);
+        for (String bad : new String[]{"32", "32:5,64", "a:b"}) {
+            var b = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.parseMelScales(bad));
+            assertTrue(b.getMessage().contains("'" + bad + "'"), b.getMessage());
+        }
+    }
+
+    @Test
     void aFolderWithCheckpointsButNoRecordWasTrainedAtTheDefaults() throws IOException {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, null));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, null,
+                new dev.qwenomni.audio.SpectralLoss.Scale[0]));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, null);
+        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, null, new dev.qwenomni.audio.SpectralLoss.Scale[0]);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
 }

@@ -68,6 +68,35 @@ class CodecTrainingGradientTest {
     }
 
     /**
+     * DAC's short mel scales add to the objective only: the reported terms stay the default scales', the objective grows by
+     * their share, and the gradient follows it (central differences, so the short windows' bins are checked too).
+     */
+    @Test
+    void shortMelScalesJoinTheObjective() throws IOException {
+        float[] target = speech(4096), pred = noisyCopy(target, 5);
+        SpectralLoss plain = new SpectralLoss(24000),
+                loss = new SpectralLoss(24000, SpectralLoss.DYNAMIC_RANGE_DB, null, SpectralLoss.SHORT_MEL);
+        SpectralLoss.Value vp = plain.compute(pred, target, null, 0, 0), vs = loss.compute(pred, target, null, 0, 0);
+        assertEquals(vp.mel(), vs.mel(), 1e-12);
+        assertEquals(vp.stft(), vs.stft(), 1e-12);
+        assertEquals(vp.stftObjective(), vs.stftObjective(), 1e-12);
+        // three more scales, each weighted like one of the four defaults: each has a positive share
+        assertTrue(vs.melObjective() > 1.1 * vs.mel() && vs.melObjective() < 3 * vs.mel(), vs.toString());
+        float[] grad = new float[pred.length];
+        loss.compute(pred, target, grad, 15f, 1f);
+        GradCheck.check("mel with short scales + stft loss", () -> {
+            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
+            return 15 * v.melObjective() + v.stftObjective();
+        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new SpectralLoss(24000, 60, null, new SpectralLoss.Scale[]{new SpectralLoss.Scale(48, 5)}));
+        assertTrue(e.getMessage().contains("48:5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new SpectralLoss(24000, 60, null, new SpectralLoss.Scale[]{new SpectralLoss.Scale(512, 40)}));
+        assertTrue(e.getMessage().contains("already a default"), e.getMessage());
+    }
+
+    /**
      * The loss ignores what lies more than its dynamic range below the target's peak: noise
      * 90 dB down added to the prediction changes neither the loss nor the gradient, while the
      * same noise at 20 dB down does.
