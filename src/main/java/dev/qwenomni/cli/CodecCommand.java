@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
 /** The codec on its own: WAV to codes, codes to WAV, and its speed. */
 @Command(name = "codec", mixinStandardHelpOptions = true, description = "Encode, decode and benchmark the SNAC-style codec.",
         subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecCommand.Bench.class, CodecCommand.Eval.class,
-                CodecCommand.Widen.class, CodecCommand.Grow.class, CodecTrainCommand.class})
+                CodecCommand.Widen.class, CodecCommand.Grow.class, CodecCommand.Average.class, CodecTrainCommand.class})
 public final class CodecCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -411,6 +411,28 @@ public final class CodecCommand implements Runnable {
             for (int l = 0; l < g.report().errorBefore().length; l++)
                 System.out.printf(Locale.ROOT, "level %d: code-space error ||z_e - code||^2 / ||z_e||^2 %.4f -> %.4f, %.1f%% of its picks are new codes%n",
                         l, g.report().errorBefore()[l], g.report().errorAfter()[l], 100 * g.report().newCodeShare()[l]);
+            return 0;
+        }
+    }
+
+    @Command(name = "average", mixinStandardHelpOptions = true,
+            description = "The element-wise mean of several codecs of one config (checkpoint averaging, a model soup), e.g. decoder-only "
+                    + "fine-tunes of one codec. Tensors they all share stay bit for bit, so fine-tunes that froze the codes average to a "
+                    + "codec with the same codes.")
+    static final class Average implements Callable<Integer> {
+        @Option(names = {"-c", "--codec"}, required = true, description = "a codec directory; give two or more") List<Path> codecs;
+        @Option(names = "--out", required = true) Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<SnacCodec> loaded = new ArrayList<>();
+            for (Path c : codecs) loaded.add(CodecCheckpoint.load(c));
+            SnacCodec mean = dev.qwenomni.codec.CodecAveraging.average(loaded);
+            CodecCheckpoint.save(mean, out);
+            String hash = CodecCheckpoint.codebooksSha256(mean);
+            long same = loaded.stream().filter(c -> CodecCheckpoint.codebooksSha256(c).equals(hash)).count();
+            System.out.printf(Locale.ROOT, "%s: mean of %d codecs; codebooks sha256 %s, shared by %d of them%s%n", out, loaded.size(),
+                    hash.substring(0, 16), same, same == loaded.size() ? " (the codes are theirs)" : " (new codes: a TTS model must be trained on them)");
             return 0;
         }
     }
