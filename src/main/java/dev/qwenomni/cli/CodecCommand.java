@@ -143,7 +143,10 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--unquantized", description = "decode each level's projected latent instead of its chosen code: what the "
                 + "codec scores when the codes cost nothing (a diagnostic; codebook usage is still counted from the codes)") boolean unquantized;
         @Option(names = "--code-choice", defaultValue = "cosine", description = "how encoding picks codes: cosine (SNAC's rule, "
-                + "the default) or euclidean (the least squared distance in code space)") String codeChoice;
+                + "the default), euclidean (the least squared distance in code space) or search (analysis-by-synthesis: each coarse "
+                + "frame's --candidates most similar coarse codes are decoded and the one closest to the clip in log-mel wins)") String codeChoice;
+        @Option(names = "--candidates", defaultValue = "4", description = "coarse codes tried per frame by --code-choice search "
+                + "(default ${DEFAULT-VALUE}; each costs a decode of the decoder's receptive field)") int candidates;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -153,10 +156,12 @@ public final class CodecCommand implements Runnable {
             SnacCodec c = CodecCheckpoint.load(codec);
             c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
             c.setCodeChoice(switch (codeChoice) {
-                case "cosine" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.COSINE;
+                case "cosine", "search" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.COSINE;
                 case "euclidean" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.EUCLIDEAN;
-                default -> throw new IllegalArgumentException("--code-choice is cosine or euclidean, not '" + codeChoice + "'");
+                default -> throw new IllegalArgumentException("--code-choice is cosine, euclidean or search, not '" + codeChoice + "'");
             });
+            dev.qwenomni.codec.CodeSearch search = codeChoice.equals("search") ? new dev.qwenomni.codec.CodeSearch(c, candidates) : null;
+            if (search != null && unquantized) throw new IllegalArgumentException("--unquantized decodes no codes: drop --code-choice search");
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
             List<String> speakers = new java.util.ArrayList<>();
@@ -204,7 +209,7 @@ public final class CodecCommand implements Runnable {
                     float[] raw = Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate());
                     float[] x = c.preprocess(raw);
                     long t0 = System.nanoTime();
-                    int[][] codes = c.encode(x);
+                    int[][] codes = search != null ? search.encode(x) : c.encode(x);
                     float[] y = unquantized ? c.reconstructUnquantized(x) : c.decode(codes);
                     wall += (System.nanoTime() - t0) / 1e9;
                     for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;

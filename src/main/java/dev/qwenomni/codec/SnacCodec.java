@@ -162,8 +162,12 @@ public final class SnacCodec {
     /** Codes per level (coarse first) for raw audio at the codec's rate. */
     public int[][] encode(float[] audio) {
         float[] x = preprocess(audio);
-        int T = x.length / config.hopLength();
-        float[] residual = encodeLatent(x);
+        return quantize(encodeLatent(x), x.length / config.hopLength());
+    }
+
+    /** Codes per level (coarse first) of a latent [latent_dim][T]: the residual chain, each level by its code choice. */
+    public int[][] quantize(float[] latent, int T) {
+        float[] residual = latent.clone();
         int[][] codes = new int[quantizers.size()][];
         for (int i = 0; i < quantizers.size(); i++) {
             VectorQuantizer q = quantizers.get(i);

@@ -70,8 +70,43 @@ public final class VectorQuantizer {
         return pooled;
     }
 
-    /** Index of the codebook row most cosine-similar to each column of ze [codebookDim][Tc]. */
-    private int[] nearest(float[] ze, int Tc) {
+    /**
+     * The k codes most cosine-similar to each pooled, projected frame of z [dim][T], best first: [T / stride][k]. The first is
+     * what {@link #encode} picks under cosine choice; a search over the others ({@link CodeSearch}) asks the decoder.
+     */
+    public int[][] candidates(float[] z, int T, int k) {
+        if (k < 1 || k > codebookSize) throw new IllegalArgumentException("candidates per frame must be 1 to " + codebookSize + ", not " + k);
+        int Tc = T / stride;
+        float[] ze = inProj.forward(pool(z, T), Tc);
+        float[] cbn = normalisedCodebook();
+        int[][] out = new int[Tc][];
+        double[] sim = new double[codebookSize];
+        for (int t = 0; t < Tc; t++) {
+            // the same arithmetic as nearest(), so the first candidate is its pick even at a near-tie
+            double ss = 0;
+            for (int d = 0; d < codebookDim; d++) ss += (double) ze[d * Tc + t] * ze[d * Tc + t];
+            double inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
+            for (int c = 0; c < codebookSize; c++) {
+                double s = 0;
+                for (int d = 0; d < codebookDim; d++) s += ze[d * Tc + t] * inv * cbn[c * codebookDim + d];
+                sim[c] = s;
+            }
+            int[] best = new int[k];
+            for (int j = 0; j < k; j++) {
+                int arg = -1;
+                for (int c = 0; c < codebookSize; c++) {
+                    boolean taken = false;
+                    for (int i = 0; i < j && !taken; i++) taken = best[i] == c;
+                    if (!taken && (arg < 0 || sim[c] > sim[arg])) arg = c;
+                }
+                best[j] = arg;
+            }
+            out[t] = best;
+        }
+        return out;
+    }
+
+    private float[] normalisedCodebook() {
         float[] cb = Layers.read(codebook);
         float[] cbn = new float[cb.length];
         for (int k = 0; k < codebookSize; k++) {
@@ -80,6 +115,12 @@ public final class VectorQuantizer {
             double inv = 1 / Math.max(Math.sqrt(ss), 1e-12);
             for (int d = 0; d < codebookDim; d++) cbn[k * codebookDim + d] = (float) (cb[k * codebookDim + d] * inv);
         }
+        return cbn;
+    }
+
+    /** Index of the codebook row most cosine-similar to each column of ze [codebookDim][Tc]. */
+    private int[] nearest(float[] ze, int Tc) {
+        float[] cbn = normalisedCodebook();
         int[] codes = new int[Tc];
         for (int t = 0; t < Tc; t++) {
             double ss = 0;
