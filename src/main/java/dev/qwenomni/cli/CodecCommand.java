@@ -43,17 +43,22 @@ public final class CodecCommand implements Runnable {
         @Option(names = {"-c", "--codec"}, required = true, description = "codec checkpoint (config.json + model.safetensors)") Path codec;
         @Parameters(index = "0") Path wav;
         @Parameters(index = "1") Path out;
+        @Option(names = "--search", paramLabel = "K", description = "analysis-by-synthesis: try the K most similar coarse codes per frame "
+                + "through the decoder (noise off) and keep the one closest to the clip in log-mel (slow: K decodes per coarse frame; "
+                + "default: SNAC's cosine choice)") Integer search;
 
         @Override
         public Integer call() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
             Wav.Audio a = Wav.read(wav);
-            int[][] codes = c.encode(Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate()));
+            float[] x = Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate());
+            c.setNoise(NoiseSource.OFF);
+            int[][] codes = search == null ? c.encode(x) : new dev.qwenomni.codec.CodeSearch(c, search).encode(c.preprocess(x));
             ObjectMapper json = new ObjectMapper();
             ObjectNode root = json.createObjectNode();
             root.put("sampling_rate", c.config.samplingRate());
             ArrayNode levels = root.putArray("codes");
-            for (int[] level : codes) { ArrayNode l = levels.addArray(); for (int x : level) l.add(x); }
+            for (int[] level : codes) { ArrayNode l = levels.addArray(); for (int k : level) l.add(k); }
             AtomicFiles.write(out, json.writeValueAsBytes(root));
             System.out.printf("%s: %.2f s -> codes %s%n", wav, a.seconds(), Arrays.stream(codes).map(l -> Integer.toString(l.length)).toList());
             return 0;
