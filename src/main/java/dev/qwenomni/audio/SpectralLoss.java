@@ -109,6 +109,13 @@ public final class SpectralLoss {
      */
     public record Value(double mel, double stft, double melObjective, double stftObjective) {}
 
+    /** The reported multi-scale log-mel L1 alone (the default scales), without the STFT terms: compute(...).mel() for less. */
+    public double mel(float[] pred, float[] target) {
+        double mel = 0;
+        for (Scale s : DEFAULT_MEL) mel += scale(pred, target, null, s, 0)[0] / DEFAULT_MEL.length;
+        return mel;
+    }
+
     /** The extra mel scales this loss's objective counts (empty: the defaults alone). */
     public Scale[] extraMel() { return extraMel.clone(); }
 

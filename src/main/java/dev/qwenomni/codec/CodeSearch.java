@@ -55,7 +55,7 @@ public final class CodeSearch {
                 float[] ql = quantized(local);
                 for (int c = 0; c < D; c++) System.arraycopy(ql, c * span, window, c * (i1 - i0) + f0 - i0, span);
                 float[] y = codec.decodeLatent(window.clone(), i1 - i0, i0);
-                double l = loss.compute(Arrays.copyOfRange(y, (o0 - i0) * hop, (o1 - i0) * hop), target, null, 0, 0).mel();
+                double l = loss.mel(Arrays.copyOfRange(y, (o0 - i0) * hop, (o1 - i0) * hop), target);
                 if (l < bestLoss) { bestLoss = l; best = local; bestLatent = ql; }
             }
             for (int l = 0; l < levels; l++) {

@@ -78,6 +78,7 @@ class CodecTrainingGradientTest {
                 loss = new SpectralLoss(24000, SpectralLoss.DYNAMIC_RANGE_DB, null, SpectralLoss.SHORT_MEL);
         SpectralLoss.Value vp = plain.compute(pred, target, null, 0, 0), vs = loss.compute(pred, target, null, 0, 0);
         assertEquals(vp.mel(), vs.mel(), 1e-12);
+        assertEquals(vp.mel(), loss.mel(pred, target), 1e-12);
         assertEquals(vp.stft(), vs.stft(), 1e-12);
         assertEquals(vp.stftObjective(), vs.stftObjective(), 1e-12);
         // three more scales, each weighted like one of the four defaults: each has a positive share
