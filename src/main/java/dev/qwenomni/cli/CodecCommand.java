@@ -150,8 +150,8 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--code-choice", defaultValue = "cosine", description = "how encoding picks codes: cosine (SNAC's rule, "
                 + "the default), euclidean (the least squared distance in code space) or search (analysis-by-synthesis: each coarse "
                 + "frame's --candidates most similar coarse codes are decoded and the one closest to the clip in log-mel wins)") String codeChoice;
-        @Option(names = "--candidates", defaultValue = "4", description = "coarse codes tried per frame by --code-choice search "
-                + "(default ${DEFAULT-VALUE}; each costs a decode of the decoder's receptive field)") int candidates;
+        @Option(names = "--candidates", description = "coarse codes tried per frame by --code-choice search "
+                + "(default 4; each costs a decode of the decoder's receptive field)") Integer candidates;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -165,7 +165,10 @@ public final class CodecCommand implements Runnable {
                 case "euclidean" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.EUCLIDEAN;
                 default -> throw new IllegalArgumentException("--code-choice is cosine, euclidean or search, not '" + codeChoice + "'");
             });
-            dev.qwenomni.codec.CodeSearch search = codeChoice.equals("search") ? new dev.qwenomni.codec.CodeSearch(c, candidates) : null;
+            if (candidates != null && !codeChoice.equals("search"))
+                throw new IllegalArgumentException("--candidates is for --code-choice search, not " + codeChoice);
+            dev.qwenomni.codec.CodeSearch search = codeChoice.equals("search")
+                    ? new dev.qwenomni.codec.CodeSearch(c, candidates == null ? 4 : candidates) : null;
             if (search != null && unquantized) throw new IllegalArgumentException("--unquantized decodes no codes: drop --code-choice search");
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
