@@ -116,12 +116,10 @@ public final class SpectralLoss {
         return mel;
     }
 
-    /** The extra mel scales this loss's objective counts (empty: the defaults alone). */
-    public Scale[] extraMel() { return extraMel.clone(); }
-
     /**
-     * Mean over the default scales of each term (the extra mel scales add to melObjective, each like one default scale); adds melWeight * d(melObjective)/d(pred) + stftWeight * d(stftObjective)/d(pred)
-     * into dPred when it is not null.
+     * Mean over the default scales of each term (the extra mel scales add to melObjective, each like one default
+     * scale); adds melWeight * d(melObjective)/d(pred) + stftWeight * d(stftObjective)/d(pred) into dPred when it is
+     * not null.
      */
     public Value compute(float[] pred, float[] target, float[] dPred, float melWeight, float stftWeight) {
         double mel = 0, stft = 0, melObj = 0, stftObj = 0;
