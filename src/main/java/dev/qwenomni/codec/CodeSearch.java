@@ -51,12 +51,11 @@ public final class CodeSearch {
             int[][] best = null;
             float[] bestLatent = null;
             for (int code : tried) {
-                int[][] local = chain(zl, span, code);
-                float[] ql = quantized(local);
-                for (int c = 0; c < D; c++) System.arraycopy(ql, c * span, window, c * (i1 - i0) + f0 - i0, span);
+                Local local = chain(zl, span, code);
+                for (int c = 0; c < D; c++) System.arraycopy(local.latent(), c * span, window, c * (i1 - i0) + f0 - i0, span);
                 float[] y = codec.decodeLatent(window.clone(), i1 - i0, i0);
                 double l = loss.mel(Arrays.copyOfRange(y, (o0 - i0) * hop, (o1 - i0) * hop), target);
-                if (l < bestLoss) { bestLoss = l; best = local; bestLatent = ql; }
+                if (l < bestLoss) { bestLoss = l; best = local.codes(); bestLatent = local.latent(); }
             }
             for (int l = 0; l < levels; l++) {
                 int per = span / codec.config.vqStrides()[l];
@@ -67,28 +66,23 @@ public final class CodeSearch {
         return codes;
     }
 
+    /** One coarse frame's codes per level, and the quantized latent they sum to: [latent_dim][span]. */
+    private record Local(int[][] codes, float[] latent) {}
+
     /** The coarse frame's codes with the first level fixed to code and the finer ones chosen on what it leaves. */
-    private int[][] chain(float[] zl, int span, int code) {
+    private Local chain(float[] zl, int span, int code) {
         int levels = codec.quantizers.size();
-        int[][] local = new int[levels][];
-        float[] residual = zl.clone();
+        int[][] codes = new int[levels][];
+        float[] residual = zl.clone(), sum = null;
         for (int l = 0; l < levels; l++) {
             VectorQuantizer q = codec.quantizers.get(l);
-            local[l] = l == 0 ? new int[]{code} : q.encode(residual, span);
-            float[] zql = q.fromCodes(local[l]);
+            codes[l] = l == 0 ? new int[]{code} : q.encode(residual, span);
+            float[] zql = q.fromCodes(codes[l]);
             for (int j = 0; j < residual.length; j++) residual[j] -= zql[j];
+            if (sum == null) sum = zql.clone();
+            else for (int j = 0; j < sum.length; j++) sum[j] += zql[j];
         }
-        return local;
-    }
-
-    private float[] quantized(int[][] local) {
-        float[] sum = null;
-        for (int l = 0; l < local.length; l++) {
-            float[] zl = codec.quantizers.get(l).fromCodes(local[l]);
-            if (sum == null) sum = zl;
-            else for (int j = 0; j < sum.length; j++) sum[j] += zl[j];
-        }
-        return sum;
+        return new Local(codes, sum);
     }
 
     /** Frames [a, b) of x [D][T]: [D][b - a]. */

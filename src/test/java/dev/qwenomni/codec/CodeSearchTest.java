@@ -10,8 +10,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Analysis-by-synthesis encoding: one candidate is the plain encoder; more find codes the decoder renders closer. */
 class CodeSearchTest {
     private static SnacCodec codec() {
-        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
-                new int[]{4, 2, 1}, true, true));
+        SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(5);
         c.setNoise(NoiseSource.OFF);
         return c;

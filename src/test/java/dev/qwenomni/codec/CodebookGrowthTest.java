@@ -16,8 +16,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Grown codebooks keep every old code's meaning and seed the new codes where the old book quantized. */
 class CodebookGrowthTest {
     private static SnacCodec tiny(int codebookSize) {
-        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, codebookSize, 8,
-                new int[]{4, 2, 1}, true, true));
+        SnacCodec c = new SnacCodec(TinyCodec.config(codebookSize, true));
         c.initialize(5);
         return c;
     }

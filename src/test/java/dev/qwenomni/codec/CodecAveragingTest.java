@@ -10,12 +10,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Checkpoint averaging: the element-wise mean, bit-exact where the codecs agree, one config only. */
 class CodecAveragingTest {
-    private static SnacConfig tiny(int codebookSize) {
-        return new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, codebookSize, 8, new int[]{4, 2, 1}, true, true);
-    }
-
     private static SnacCodec codec(long seed) {
-        SnacCodec c = new SnacCodec(tiny(64));
+        SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(seed);
         return c;
     }
@@ -50,7 +46,7 @@ class CodecAveragingTest {
 
     @Test
     void codecsOfDifferentConfigsOrFewerThanTwoAreRefused() {
-        SnacCodec other = new SnacCodec(tiny(128));
+        SnacCodec other = new SnacCodec(TinyCodec.config(128, true));
         other.initialize(1);
         var e = assertThrows(IllegalArgumentException.class, () -> CodecAveraging.average(List.of(codec(1), other)));
         assertTrue(e.getMessage().contains("codec 2 has config") && e.getMessage().contains("128"), e.getMessage());

@@ -45,6 +45,16 @@ class CodecTrainingGradientTest {
         }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
     }
 
+    /** Central differences of 15 x melObjective + stftObjective, the objective a shaped loss's gradient follows. */
+    private static void checkObjectiveGradient(String name, SpectralLoss loss, float[] pred, float[] target) {
+        float[] grad = new float[pred.length];
+        loss.compute(pred, target, grad, 15f, 1f);
+        GradCheck.check(name, () -> {
+            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
+            return 15 * v.melObjective() + v.stftObjective();
+        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+    }
+
     /** With an emphasis the gradient follows the emphasised objective, and the reported terms stay the plain ones. */
     @Test
     void emphasisedSpectralLossGradient() throws IOException {
@@ -57,12 +67,7 @@ class CodecTrainingGradientTest {
         assertEquals(vp.mel(), vp.melObjective(), 1e-12);
         // about a quarter of the mel bands (1-3 kHz of 0-12 kHz on the mel scale) count three times
         assertTrue(ve.melObjective() > 1.2 * ve.mel() && ve.melObjective() < 3 * ve.mel(), ve.toString());
-        float[] grad = new float[pred.length];
-        loss.compute(pred, target, grad, 15f, 1f);
-        GradCheck.check("emphasised mel + stft loss", () -> {
-            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
-            return 15 * v.melObjective() + v.stftObjective();
-        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+        checkObjectiveGradient("emphasised mel + stft loss", loss, pred, target);
         var e = assertThrows(IllegalArgumentException.class, () -> new SpectralLoss.Emphasis(3000, 1000, 2));
         assertTrue(e.getMessage().contains("3000.0-1000.0"), e.getMessage());
     }
@@ -83,12 +88,7 @@ class CodecTrainingGradientTest {
         assertEquals(vp.stftObjective(), vs.stftObjective(), 1e-12);
         // three more scales, each weighted like one of the four defaults: each has a positive share
         assertTrue(vs.melObjective() > 1.1 * vs.mel() && vs.melObjective() < 3 * vs.mel(), vs.toString());
-        float[] grad = new float[pred.length];
-        loss.compute(pred, target, grad, 15f, 1f);
-        GradCheck.check("mel with short scales + stft loss", () -> {
-            SpectralLoss.Value v = loss.compute(pred, target, null, 15f, 1f);
-            return 15 * v.melObjective() + v.stftObjective();
-        }, MemorySegment.ofArray(pred), pred.length, grad, 60, 3, 1e-4f);
+        checkObjectiveGradient("mel with short scales + stft loss", loss, pred, target);
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new SpectralLoss(24000, 60, null, new SpectralLoss.Scale[]{new SpectralLoss.Scale(48, 5)}));
         assertTrue(e.getMessage().contains("48:5"), e.getMessage());

@@ -14,8 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CodecWideningTest {
     /** tiny24's layout (latent 128, decoder 64 -> 32 -> 16 -> 8 -> 4 channels), depthwise or not. */
     private static SnacCodec codec(boolean depthwise, long seed) {
-        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
-                new int[]{4, 2, 1}, true, depthwise));
+        SnacCodec c = new SnacCodec(TinyCodec.config(64, depthwise));
         c.initialize(seed);
         // biases and Snake alphas away from their init values, so a channel mapped wrongly shows, and
         // weight-norm g no longer ||v|| (as after training), so a scale the widening loses shows

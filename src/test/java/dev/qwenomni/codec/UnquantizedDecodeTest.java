@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class UnquantizedDecodeTest {
     @Test
     void whenEveryEncodingIsItsOwnCodeTheUnquantizedPathIsTheDecode() {
-        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
-                new int[]{4, 2, 1}, true, true));
+        SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(5);
         c.setNoise(NoiseSource.OFF);
         Random r = new Random(2);
@@ -42,8 +41,7 @@ class UnquantizedDecodeTest {
 
     @Test
     void cosineChoiceKeepsTheDirectionAndEuclideanTheNearestRow() {
-        SnacCodec c = new SnacCodec(new SnacConfig(24000, 8, new int[]{2, 4, 8, 8}, 64, new int[]{8, 8, 4, 2}, null, 64, 8,
-                new int[]{4, 2, 1}, true, true));
+        SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(5);
         Random r = new Random(3);
         float[] x = new float[16 * c.config.hopLength()];
