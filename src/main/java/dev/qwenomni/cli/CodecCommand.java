@@ -202,8 +202,11 @@ public final class CodecCommand implements Runnable {
                 dev.qwenomni.audio.SpectralLoss spectral = new dev.qwenomni.audio.SpectralLoss(c.config.samplingRate());
                 long[][] usage = new long[c.config.vqStrides().length][c.config.codebookSize()];
                 double sisdr = 0, seconds = 0;
-                double[] clipMel = new double[wavs.size()], clipMcd = new double[wavs.size()];
+                double[] clipMel = new double[wavs.size()], clipMcd = new double[wavs.size()], clipRec = new double[wavs.size()];
                 var cepstra = new dev.qwenomni.audio.MelCepstrum(c.config.samplingRate());
+                // the recogniser's own feature distance, on the 16 kHz copies it hears, with CMN over the whole clip
+                var recogniser = java.nio.file.Files.isRegularFile(dev.qwenomni.asr.SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances"))
+                        ? new dev.qwenomni.audio.RecogniserFeatureLoss(16000, dev.qwenomni.asr.SphinxFrontEnd.installed()) : null;
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>();
@@ -228,6 +231,9 @@ public final class CodecCommand implements Runnable {
                     float[] yRaw = Arrays.copyOf(y, raw.length);
                     clipPitch.add(new dev.qwenomni.audio.PitchTracker.Comparison().add(pitch.track(raw), pitch.track(yRaw)));
                     clipMcd[i] = cepstra.mcd(raw, yRaw);
+                    if (recogniser != null)
+                        clipRec[i] = recogniser.compute(Resampler.resample(yRaw, c.config.samplingRate(), 16000),
+                                Resampler.resample(raw, c.config.samplingRate(), 16000), null, 0);
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
                     for (int s = 0; s < splits; s++) {
@@ -244,6 +250,9 @@ public final class CodecCommand implements Runnable {
                 double mel = Arrays.stream(clipMel).average().orElse(0), mcd = Arrays.stream(clipMcd).average().orElse(0);
                 System.out.printf(Locale.ROOT, "%d files, %.1f s of audio: multi-scale log-mel L1 %.4f, MCD %.2f dB, SI-SDR %.2f dB (encode+decode %.1f s)%n",
                         wavs.size(), seconds, mel, mcd, sisdr, wall);
+                if (recogniser != null)
+                    System.out.printf(Locale.ROOT, "  recogniser features (pocketsphinx en-us front end at 16 kHz, CMN per clip): mean |difference| %.4f deviations%n",
+                            Arrays.stream(clipRec).average().orElse(0));
                 var allPitch = new dev.qwenomni.audio.PitchTracker.Comparison();
                 clipPitch.forEach(allPitch::addAll);
                 System.out.println("  " + allPitch.summary());
@@ -284,8 +293,10 @@ public final class CodecCommand implements Runnable {
                         var r = dev.qwenomni.asr.ErrorRate.score(pick(texts, idx), pick(oursText, idx));
                         double vm = idx.stream().mapToDouble(k -> clipMel[k]).average().orElse(0);
                         double vd = idx.stream().mapToDouble(k -> clipMcd[k]).average().orElse(0);
-                        System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f, MCD %.2f dB%n",
-                                v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm, vd);
+                        double vr = idx.stream().mapToDouble(k -> clipRec[k]).average().orElse(0);
+                        System.out.printf(Locale.ROOT, "  %s (%d clips): WER %.1f%% -> %.1f%% (%+.1f points), CER %.1f%% / %.1f%%, log-mel L1 %.4f, MCD %.2f dB%s%n",
+                                v, idx.size(), 100 * o.wer(), 100 * r.wer(), 100 * (r.wer() - o.wer()), 100 * o.cer(), 100 * r.cer(), vm, vd,
+                                recogniser == null ? "" : String.format(Locale.ROOT, ", recogniser features %.4f", vr));
                         System.out.println("    word edits: original " + o.split() + ", resynthesis " + r.split());
                         for (int s = 0; s < splits; s++)
                             printSplit("    ", bandSplits[s], pick(texts, idx), pick(origText, idx), pick(heardLowOrig.get(s), idx), pick(heardLowOurs.get(s), idx));

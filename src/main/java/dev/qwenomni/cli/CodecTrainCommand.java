@@ -1,5 +1,6 @@
 package dev.qwenomni.cli;
 
+import dev.qwenomni.audio.RecogniserFeatureLoss;
 import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
@@ -71,6 +72,10 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "reconstruction is where a clip is voiced, and more where it is not (default ${DEFAULT-VALUE}: left out)") float periodicityWeight;
     @Option(names = "--cepstral-weight", defaultValue = "0", description = "weight of the envelope term: L1 of the mel-cepstra c1..c12 "
             + "over 133-6855 Hz, the speech band as recognisers see it (default ${DEFAULT-VALUE}: left out)") float cepstralWeight;
+    @Option(names = "--recogniser-weight", defaultValue = "0", description = "weight of the recogniser's own feature distance: "
+            + "pocketsphinx en-us's cepstra, deltas and delta-deltas after mean normalisation, each error in its acoustic model's "
+            + "deviations (needs pocketsphinx-en-us; default ${DEFAULT-VALUE}: left out, and validated when the model is installed)")
+    float recogniserWeight;
     @Option(names = "--emphasis", paramLabel = "LOW:HIGH:GAIN", description = "weigh the spectral terms' mel bands and STFT bins from LOW to "
             + "HIGH Hz GAIN times, e.g. 1000:3000:3 (default: none)") String emphasisOption;
     @Option(names = "--extra-mel", paramLabel = "WINDOW:BANDS,...", description = "more log-mel scales in the objective, each weighted "
@@ -100,6 +105,9 @@ public final class CodecTrainCommand implements Callable<Integer> {
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
                 .withCepstralWeight(cepstralWeight);
+        // validation reports the recogniser's distance whenever its model is there; the objective needs it
+        if (recogniserWeight > 0 || java.nio.file.Files.isRegularFile(dev.qwenomni.asr.SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances")))
+            task.withRecogniserFeatures(new RecogniserFeatureLoss(cfg.samplingRate(), dev.qwenomni.asr.SphinxFrontEnd.installed()), recogniserWeight);
         SpectralLoss.Emphasis emphasis = parseEmphasis(emphasisOption);
         if (emphasis != null) task.withEmphasis(emphasis);
         SpectralLoss.Scale[] extraMel = parseMelScales(extraMelOption);
@@ -140,7 +148,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, emphasis, extraMel);
+        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, recogniserWeight, emphasis, extraMel);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -162,15 +170,15 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * a folder with checkpoints but no record was trained at the defaults.
      */
     static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral,
-                                    SpectralLoss.Emphasis emphasis, SpectralLoss.Scale[] extraMel) throws java.io.IOException {
+                                    float recogniser, SpectralLoss.Emphasis emphasis, SpectralLoss.Scale[] extraMel) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft, periodicity, cepstral, emphasis, extraMel);
+        String requested = weightsText(mel, stft, periodicity, cepstral, recogniser, emphasis, extraMel);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, null, new SpectralLoss.Scale[0]) : null;
+                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, 0, null, new SpectralLoss.Scale[0]) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight, --recogniser-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -178,12 +186,13 @@ public final class CodecTrainCommand implements Callable<Integer> {
         log.info("spectral loss: {}", requested);
     }
 
-    /** Folders from before the periodicity and cepstral terms record only the spectral pair, so those terms are named only when used. */
-    private static String weightsText(float mel, float stft, float periodicity, float cepstral, SpectralLoss.Emphasis emphasis,
+    /** Folders from before the periodicity, cepstral and recogniser terms record only the spectral pair, so those terms are named only when used. */
+    private static String weightsText(float mel, float stft, float periodicity, float cepstral, float recogniser, SpectralLoss.Emphasis emphasis,
                                       SpectralLoss.Scale[] extraMel) {
         String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
         if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
         if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
+        if (recogniser != 0) s += String.format(java.util.Locale.ROOT, " recogniser %s", recogniser);
         if (emphasis != null)
             s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
         if (extraMel.length > 0)

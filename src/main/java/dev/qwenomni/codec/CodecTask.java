@@ -2,6 +2,7 @@ package dev.qwenomni.codec;
 
 import dev.qwenomni.audio.CepstralLoss;
 import dev.qwenomni.audio.PeriodicityLoss;
+import dev.qwenomni.audio.RecogniserFeatureLoss;
 import dev.qwenomni.audio.SpectralLoss;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.speech.ManifestEntry;
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
 /**
  * Codec training on speech clips: random fixed-length segments; loss = 15 * multi-scale mel L1
  * + 1 * multi-resolution STFT L1 (by default; {@link #withSpectralWeights}) + 0.25 * commitment + 1 * codebook
- * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term, {@link #withCepstralWeight} an envelope term). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
+ * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term, {@link #withCepstralWeight} an envelope term, {@link #withRecogniserFeatures} the recogniser's own feature distance). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
  */
 public final class CodecTask implements TrainTask {
     public static final float MEL = 15f, STFT = 1f, COMMIT = 0.25f, CODEBOOK = 1f;
@@ -33,13 +34,14 @@ public final class CodecTask implements TrainTask {
     private SpectralLoss.Scale[] extraMel = new SpectralLoss.Scale[0];
     private final PeriodicityLoss periodicity;
     private final CepstralLoss cepstral;
+    private RecogniserFeatureLoss recogniser;
     private final long[][] usage;
     private int[] order;
     private long epoch;
     private int index;
     private SnacCodec start;
     private Gan gan;
-    private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0, cepstralWeight = 0;
+    private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0, cepstralWeight = 0, recogniserWeight = 0;
 
     /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
     public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
@@ -158,6 +160,18 @@ public final class CodecTask implements TrainTask {
     }
 
     /**
+     * Measures the recogniser's feature distance ({@link RecogniserFeatureLoss}: its own cepstra, deltas and
+     * delta-deltas after mean normalisation, each in its acoustic model's deviations) in validation, and adds it to the
+     * objective at this weight when it is above 0.
+     */
+    public CodecTask withRecogniserFeatures(RecogniserFeatureLoss loss, float w) {
+        if (!(w >= 0)) throw new IllegalArgumentException("recogniser feature loss weight must be 0 or more, not " + w);
+        this.recogniser = loss;
+        this.recogniserWeight = w;
+        return this;
+    }
+
+    /**
      * Weighs the spectral terms' bands inside a frequency range more ({@link SpectralLoss.Emphasis}); the logged mel and
      * stft stay unweighted, the loss is the emphasised objective.
      */
@@ -184,7 +198,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> step(float gradScale) {
-        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
+        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, rec = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;
         float scale = gradScale / batch;
         boolean generatorAdversarial = gan != null && gan.discriminator().steps() >= gan.start();
         for (int b = 0; b < batch; b++) {
@@ -199,6 +213,7 @@ public final class CodecTask implements TrainTask {
             SpectralLoss.Value v = spectral.compute(y, x, dy, melWeight * scale, stftWeight * scale);
             if (periodicityWeight > 0) per += periodicity.compute(y, x, dy, periodicityWeight * scale).loss() / batch;
             if (cepstralWeight > 0) cep += cepstral.compute(y, x, dy, cepstralWeight * scale) / batch;
+            if (recogniserWeight > 0) rec += recogniser.compute(y, x, dy, recogniserWeight * scale) / batch;
             if (gan != null) {
                 MultiPeriodDiscriminator d = gan.discriminator();
                 MultiPeriodDiscriminator.Passes real = d.forward(x), fake = d.forward(y);
@@ -224,11 +239,13 @@ public final class CodecTask implements TrainTask {
         double discNorm = gan == null ? 0 : gan.discriminator().update(gan.lr(), gan.clip());
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
-        m.put("loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep + (COMMIT + CODEBOOK) * vq + adversarial);
+        m.put("loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep + recogniserWeight * rec
+                + (COMMIT + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         if (periodicityWeight > 0) m.put("periodicity", per);
         if (cepstralWeight > 0) m.put("cepstral", cep);
+        if (recogniserWeight > 0) m.put("recogniser", rec);
         m.put("vq", vq);
         if (gan != null) {
             m.put("disc_grad_norm", discNorm);
@@ -271,7 +288,7 @@ public final class CodecTask implements TrainTask {
 
     @Override
     public Map<String, Double> evaluate() {
-        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0;
+        double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, rec = 0;
         int n = Math.min(evalClips, val.size());
         long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
         codec.setNoise(NoiseSource.OFF);
@@ -285,14 +302,16 @@ public final class CodecTask implements TrainTask {
             stftObj += v.stftObjective() / n;
             per += periodicity.compute(y, x, null, 0).loss() / n;
             cep += cepstral.compute(y, x, null, 0) / n;
+            if (recogniser != null) rec += recogniser.compute(y, x, null, 0) / n;
             for (int l = 0; l < counts.length; l++) for (int c : codec.quantizers.get(l).lastCodes()) counts[l][c]++;
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("val_loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep);
+        m.put("val_loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep + recogniserWeight * rec);
         m.put("val_mel", mel);
         m.put("val_stft", stft);
         m.put("val_periodicity", per);
         m.put("val_cepstral", cep);
+        if (recogniser != null) m.put("val_recogniser", rec);
         for (int l = 0; l < counts.length; l++) m.put("codebook_perplexity_" + l, perplexity(counts[l]));
         return m;
     }

@@ -24,7 +24,11 @@ class CodecTrainCommandTest {
     }
 
     private static Weights weights(float mel, float stft, float periodicity, float cepstral, String emphasis, String extraMel) {
-        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), mel, stft, periodicity, cepstral,
+        return weights(mel, stft, periodicity, cepstral, 0, emphasis, extraMel);
+    }
+
+    private static Weights weights(float mel, float stft, float periodicity, float cepstral, float recogniser, String emphasis, String extraMel) {
+        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), mel, stft, periodicity, cepstral, recogniser,
                 CodecTrainCommand.parseEmphasis(emphasis), CodecTrainCommand.parseMelScales(extraMel));
     }
 
@@ -60,6 +64,12 @@ class CodecTrainCommandTest {
     }
 
     @Test
+    void theRecogniserWeightIsRecordedWhenUsedAndKeptOnResume() throws IOException {
+        assertRecordedAndKept("recogniser", weights(15, 1, 0, 0, 2, null, null), "mel 15.0 stft 1.0 recogniser 2.0",
+                weights(15, 1, 0, 0, 0, null, null), "recogniser 2.0", "--recogniser-weight");
+    }
+
+    @Test
     void anEmphasisIsParsedRecordedAndKeptOnResume() throws IOException {
         assertRecordedAndKept("formants", weights(15, 1, 0, 0, "1000:3000:3"), "mel 15.0 stft 1.0 emphasis 1000.0-3000.0 Hz x 3.0",
                 weights(15, 1, 0, 0, null), "--emphasis");
@@ -87,11 +97,11 @@ class CodecTrainCommandTest {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, null,
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, 0, null,
                 new dev.qwenomni.audio.SpectralLoss.Scale[0]));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, null, new dev.qwenomni.audio.SpectralLoss.Scale[0]);
+        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, 0, null, new dev.qwenomni.audio.SpectralLoss.Scale[0]);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
 }

@@ -86,9 +86,19 @@ class CodecTrainingTest {
 
     private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, float cepstral,
                                            java.util.Map<String, Double> metrics) throws IOException {
+        return decoderGradient(m, mel, stft, periodicity, cepstral, 0, metrics);
+    }
+
+    /** A recogniser front end like pocketsphinx en-us's, with every feature's deviation 10. */
+    static final dev.qwenomni.audio.RecogniserFeatureLoss.FrontEnd FRONT_END = new dev.qwenomni.audio.RecogniserFeatureLoss.FrontEnd(
+            130, 6800, 25, 22, java.util.stream.DoubleStream.generate(() -> 10).limit(39).toArray());
+
+    private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, float cepstral, float recogniser,
+                                           java.util.Map<String, Double> metrics) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft)
-                .withPeriodicityWeight(periodicity).withCepstralWeight(cepstral);
+                .withPeriodicityWeight(periodicity).withCepstralWeight(cepstral)
+                .withRecogniserFeatures(new dev.qwenomni.audio.RecogniserFeatureLoss(codec.config.samplingRate(), FRONT_END), recogniser);
         task.initialize(11);
         codec.params.zeroGrads();
         metrics.putAll(task.step(1f));
@@ -154,6 +164,23 @@ class CodecTrainingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
                 m, ManifestEntry.read(m), 4096, 2, 1, 5).withCepstralWeight(Float.NaN));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @Test
+    void theRecogniserWeightAddsItsTermToTheLossAndTheGradientAndValidationReportsIt() throws IOException {
+        Path m = speechManifest(dir);
+        double r = assertTermEntersAtItsWeight("recogniser", (w, metrics) -> decoderGradient(m, 15, 1, 0, 0, w, metrics));
+        assertTrue(r > 0, "a random decoder does not render speech's features: " + r);
+        SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5);
+        task.initialize(11);
+        assertFalse(task.evaluate().containsKey("val_recogniser"), "not measured without a front end");
+        task.withRecogniserFeatures(new dev.qwenomni.audio.RecogniserFeatureLoss(codec.config.samplingRate(), FRONT_END), 0);
+        var val = task.evaluate();
+        assertTrue(val.get("val_recogniser") > 0, "validation measures it at weight 0: " + val);
+        var e = assertThrows(IllegalArgumentException.class, () -> task.withRecogniserFeatures(
+                new dev.qwenomni.audio.RecogniserFeatureLoss(24000, FRONT_END), -2));
+        assertTrue(e.getMessage().contains("-2.0"), e.getMessage());
     }
 
     @Test
