@@ -51,11 +51,13 @@ public final class DataCommand implements Runnable {
         @Option(names = "--no-progress") boolean noProgress;
         @Option(names = "--teacher-wer", description = "then score every voice on the held-out sentences (about 2 min per voice)")
         boolean teacherWer;
+        @Option(names = "--test-every-voice", description = "render each held-out sentence with every voice, not one voice in turn "
+                + "(a test split as many times larger as there are voices, e.g. for codec eval)") boolean testEveryVoice;
 
         @Override
         public Integer call() throws Exception {
             long t0 = System.nanoTime();
-            DatasetBuilder.Result r = new DatasetBuilder(new DatasetBuilder.Options(kjv, testList, out, voices, hours, val, jobs, !noProgress)).build();
+            DatasetBuilder.Result r = new DatasetBuilder(new DatasetBuilder.Options(kjv, testList, out, voices, hours, val, jobs, !noProgress, testEveryVoice)).build();
             Set<String> speakers = new TreeSet<>();
             r.entries().forEach(e -> speakers.add(e.speaker()));
             for (String split : List.of("train", "val", "test")) {

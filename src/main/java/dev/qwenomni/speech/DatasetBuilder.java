@@ -28,8 +28,16 @@ public final class DatasetBuilder {
     private static final Logger log = LoggerFactory.getLogger(DatasetBuilder.class);
     public static final int CHUNK = 24;
 
+    /**
+     * testEveryVoice renders each held-out sentence with every voice instead of one voice in turn: a test split as
+     * many times larger as there are voices, for measurements that need more clips than sentences.
+     */
     public record Options(Path kjv, Path testList, Path outDir, List<String> voices, double trainHours, int valSentences,
-                          int jobs, boolean progress) {}
+                          int jobs, boolean progress, boolean testEveryVoice) {
+        public Options(Path kjv, Path testList, Path outDir, List<String> voices, double trainHours, int valSentences, int jobs, boolean progress) {
+            this(kjv, testList, outDir, voices, trainHours, valSentences, jobs, progress, false);
+        }
+    }
 
     public record Result(Path manifest, List<ManifestEntry> entries) {
         public double hours(String split) {
@@ -70,7 +78,8 @@ public final class DatasetBuilder {
         try (ProgressBar bar = o.progress() ? new ProgressBarBuilder().setTaskName("speech").setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" s", 1).setInitialMax((long) (o.trainHours() * 3600)).build() : null) {
             renderAll(pool, voices, val.stream().map(SpeechSentences.Sentence::text).toList(), "val", entries, null);
-            renderAll(pool, voices, test, "test", entries, null);
+            if (o.testEveryVoice()) for (Teachers.Voice v : voices) renderAll(pool, List.of(v), test, "test", entries, null);
+            else renderAll(pool, voices, test, "test", entries, null);
             double seconds = 0;
             int next = 0;
             int round = Math.max(1, o.jobs()) * CHUNK * 2;

@@ -83,4 +83,19 @@ class TeacherAndRecognizerTest {
         try (var s = Files.walk(out.resolve("audio"))) { assertEquals(before, s.filter(Files::isRegularFile).count()); }
         assertEquals(stamp, Files.getLastModifiedTime(first).toMillis(), "cached audio is not rendered again");
     }
+
+    @Test
+    void everyVoiceCanRenderEveryHeldOutSentence() throws Exception {
+        Teacher flite = new FliteTeacher();
+        Assumptions.assumeTrue(flite.available(), "flite not installed");
+        Path testList = dir.resolve("test.txt");
+        Files.writeString(testList, BIRCH + "\n" + GLUE + "\n");
+        var o = new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), testList, dir.resolve("every"), List.of("flite:rms", "flite:slt"),
+                0, 1, 2, false, true);
+        List<ManifestEntry> test = new DatasetBuilder(o).build().entries().stream().filter(e -> e.split().equals("test")).toList();
+        assertEquals(4, test.size());
+        for (String voice : List.of("flite:rms", "flite:slt"))
+            assertEquals(java.util.Set.of(BIRCH, GLUE), test.stream().filter(e -> e.speaker().equals(voice)).map(ManifestEntry::text)
+                    .collect(java.util.stream.Collectors.toSet()), voice);
+    }
 }
