@@ -152,6 +152,8 @@ public final class CodecCommand implements Runnable {
                 + "frame's --candidates most similar coarse codes are decoded and the one closest to the clip in log-mel wins)") String codeChoice;
         @Option(names = "--candidates", description = "coarse codes tried per frame by --code-choice search "
                 + "(default 4; each costs a decode of the decoder's receptive field)") Integer candidates;
+        @Option(names = "--against", description = "with --wer, also encode and decode every clip with this codec (noise off, cosine codes) "
+                + "and report its WER and the paired 95% interval of the difference between the two resyntheses' WER") Path against;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -192,6 +194,12 @@ public final class CodecCommand implements Runnable {
                 throw new IllegalArgumentException("give a folder of WAVs or --manifest");
             }
             if (bandSplits != null && !wer) throw new IllegalArgumentException("--band-split needs --wer");
+            if (against != null && !wer) throw new IllegalArgumentException("--against needs --wer");
+            SnacCodec other = against == null ? null : CodecCheckpoint.load(against);
+            if (other != null) other.setNoise(NoiseSource.OFF);
+            if (other != null && other.config.samplingRate() != c.config.samplingRate())
+                throw new IllegalArgumentException("--against " + against + " runs at " + other.config.samplingRate() + " Hz, " + codec + " at "
+                        + c.config.samplingRate() + " Hz: compare codecs of one rate");
             if (limit > 0) {
                 wavs = spread(wavs, limit);
                 texts = spread(texts, limit);
@@ -209,7 +217,8 @@ public final class CodecCommand implements Runnable {
                         ? new dev.qwenomni.audio.RecogniserFeatureLoss(16000, dev.qwenomni.asr.SphinxFrontEnd.installed()) : null;
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
-                List<Path> resynth = new java.util.ArrayList<>();
+                List<Path> resynth = new java.util.ArrayList<>(), otherResynth = new java.util.ArrayList<>();
+                double otherMel = 0;
                 int splits = bandSplits == null ? 0 : bandSplits.length;
                 // per cut: [0] the original's low band with the resynthesis's high band, [1] the other way round
                 List<List<List<Path>>> hybrids = new java.util.ArrayList<>();
@@ -236,6 +245,13 @@ public final class CodecCommand implements Runnable {
                                 Resampler.resample(raw, c.config.samplingRate(), 16000), null, 0);
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
+                    if (other != null) {
+                        float[] yo = other.decode(other.encode(other.preprocess(raw)));
+                        otherMel += spectral.compute(Arrays.copyOf(yo, x.length), x, null, 0, 0).mel() / wavs.size();
+                        Path ro = java.nio.file.Files.createDirectories(dir.resolve("against")).resolve(r.getFileName());
+                        Wav.write(ro, Arrays.copyOf(yo, raw.length), c.config.samplingRate());
+                        otherResynth.add(ro);
+                    }
                     for (int s = 0; s < splits; s++) {
                         int rate = c.config.samplingRate();
                         float[][] hybrid = dev.qwenomni.audio.BandSplit.swap(raw, yRaw, rate, bandSplits[s]); // {original low, resynthesis low}
@@ -279,6 +295,14 @@ public final class CodecCommand implements Runnable {
                     System.out.println("  word edits: original " + orig.split() + ", resynthesis " + ours.split());
                     double[] ci = dev.qwenomni.asr.ErrorRate.gapInterval(texts, origText, oursText, 0.95, 2000, 1);
                     System.out.printf(Locale.ROOT, "  WER gap 95%% interval %+.1f to %+.1f points (paired bootstrap over the clips)%n", 100 * ci[0], 100 * ci[1]);
+                    if (other != null) {
+                        List<String> otherText = rec.transcribe(otherResynth, dir.resolve("asr-work"));
+                        var o = dev.qwenomni.asr.ErrorRate.score(texts, otherText);
+                        double[] d = dev.qwenomni.asr.ErrorRate.gapInterval(texts, oursText, otherText, 0.95, 2000, 1);
+                        System.out.printf(Locale.ROOT, "against %s: log-mel L1 %.4f, resynthesis WER %.1f%% (%+.1f points on the original); "
+                                        + "%+.1f points against this codec, 95%% interval %+.1f to %+.1f (paired bootstrap over the clips)%n",
+                                against, otherMel, 100 * o.wer(), 100 * (o.wer() - orig.wer()), 100 * (o.wer() - ours.wer()), 100 * d[0], 100 * d[1]);
+                    }
                     List<List<String>> heardLowOrig = new java.util.ArrayList<>(), heardLowOurs = new java.util.ArrayList<>();
                     for (int s = 0; s < splits; s++) {
                         heardLowOrig.add(rec.transcribe(hybrids.get(s).get(0), dir.resolve("asr-work")));

@@ -107,6 +107,8 @@ class TrainCliTest {
         assertTrue(err.toString().contains("speaker 'flite:kal'"), err.toString());
         assertEquals(1, bad.execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--band-split", "1000"));
         assertTrue(err.toString().contains("--band-split needs --wer"), err.toString());
+        assertEquals(1, bad.execute("codec", "eval", "-c", codecDir.toString(), "--manifest", manifest.toString(), "--against", codecDir.toString()));
+        assertTrue(err.toString().contains("--against needs --wer"), err.toString());
         // SI-SDR: a signal against itself is very high, against its negation very low
         float[] x = dev.qwenomni.audio.Wav.read(wav).samples(), noisy = x.clone();
         java.util.Random rnd = new java.util.Random(1);
