@@ -33,6 +33,20 @@ public final class SphinxFrontEnd {
         return read(ACOUSTIC_MODEL);
     }
 
+    /**
+     * The installed model's front end for measurements that are extras: null when pocketsphinx-en-us is not installed,
+     * and null with a warning naming the problem when its files cannot be read.
+     */
+    public static RecogniserFeatureLoss.FrontEnd installedIfReadable() {
+        if (!Files.isRegularFile(ACOUSTIC_MODEL.resolve("variances"))) return null;
+        try {
+            return read(ACOUSTIC_MODEL);
+        } catch (IOException | IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(SphinxFrontEnd.class).warn("the recogniser's feature distance is left out: {}", e.getMessage());
+            return null;
+        }
+    }
+
     public static RecogniserFeatureLoss.FrontEnd read(Path modelDir) throws IOException {
         Map<String, String> p = params(modelDir.resolve("feat.params"));
         Path featParams = modelDir.resolve("feat.params");

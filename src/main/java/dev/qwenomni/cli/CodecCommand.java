@@ -213,8 +213,8 @@ public final class CodecCommand implements Runnable {
                 double[] clipMel = new double[wavs.size()], clipMcd = new double[wavs.size()], clipRec = new double[wavs.size()];
                 var cepstra = new dev.qwenomni.audio.MelCepstrum(c.config.samplingRate());
                 // the recogniser's own feature distance, on the 16 kHz copies it hears, with CMN over the whole clip
-                var recogniser = java.nio.file.Files.isRegularFile(dev.qwenomni.asr.SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances"))
-                        ? new dev.qwenomni.audio.RecogniserFeatureLoss(16000, dev.qwenomni.asr.SphinxFrontEnd.installed()) : null;
+                var frontEnd = dev.qwenomni.asr.SphinxFrontEnd.installedIfReadable();
+                var recogniser = frontEnd == null ? null : new dev.qwenomni.audio.RecogniserFeatureLoss(16000, frontEnd);
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
                 List<Path> resynth = new java.util.ArrayList<>(), otherResynth = new java.util.ArrayList<>();

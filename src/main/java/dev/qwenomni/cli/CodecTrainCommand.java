@@ -105,9 +105,10 @@ public final class CodecTrainCommand implements Callable<Integer> {
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
                 .withCepstralWeight(cepstralWeight);
-        // validation reports the recogniser's distance whenever its model is there; the objective needs it
-        if (recogniserWeight > 0 || java.nio.file.Files.isRegularFile(dev.qwenomni.asr.SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances")))
-            task.withRecogniserFeatures(new RecogniserFeatureLoss(cfg.samplingRate(), dev.qwenomni.asr.SphinxFrontEnd.installed()), recogniserWeight);
+        // the objective needs the recogniser's model; validation reports its distance whenever the model can be read
+        RecogniserFeatureLoss.FrontEnd frontEnd = recogniserWeight > 0 ? dev.qwenomni.asr.SphinxFrontEnd.installed()
+                : dev.qwenomni.asr.SphinxFrontEnd.installedIfReadable();
+        if (frontEnd != null) task.withRecogniserFeatures(new RecogniserFeatureLoss(cfg.samplingRate(), frontEnd), recogniserWeight);
         SpectralLoss.Emphasis emphasis = parseEmphasis(emphasisOption);
         if (emphasis != null) task.withEmphasis(emphasis);
         SpectralLoss.Scale[] extraMel = parseMelScales(extraMelOption);

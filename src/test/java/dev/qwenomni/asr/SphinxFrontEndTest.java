@@ -79,6 +79,7 @@ class SphinxFrontEndTest {
     void theInstalledModelsFrontEnd() throws IOException {
         assumeTrue(Files.isRegularFile(SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances")), "pocketsphinx-en-us is not installed");
         RecogniserFeatureLoss.FrontEnd fe = SphinxFrontEnd.installed();
+        assertEquals(fe, SphinxFrontEnd.installedIfReadable());
         assertEquals(130, fe.lowHz());
         assertEquals(6800, fe.highHz());
         assertEquals(25, fe.bands());
