@@ -48,8 +48,8 @@ public final class SphinxFrontEnd {
     }
 
     public static RecogniserFeatureLoss.FrontEnd read(Path modelDir) throws IOException {
-        Map<String, String> p = params(modelDir.resolve("feat.params"));
         Path featParams = modelDir.resolve("feat.params");
+        Map<String, String> p = params(featParams);
         // the loss computes exactly these features; another layout would silently measure something else
         require(featParams, p, "-feat", "1s_c_d_dd");
         require(featParams, p, "-transform", "dct");

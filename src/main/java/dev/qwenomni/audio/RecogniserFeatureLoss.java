@@ -98,7 +98,7 @@ public final class RecogniserFeatureLoss {
             }
         }
         double[][] grad = dPred == null ? null : new double[frames][CEPSTRA];
-        double loss = statics(diff, grad) + deltas(diff, grad) + deltaDeltas(diff, grad);
+        double loss = statics(diff, grad) + dynamic(diff, grad, 1, DELTA) + dynamic(diff, grad, 2, DELTA_DELTA);
         if (dPred == null) return loss;
         float[] dEmphasised = new float[p.length];
         for (int f = 0; f < frames; f++) {
@@ -137,37 +137,29 @@ public final class RecogniserFeatureLoss {
         return loss;
     }
 
-    /** d[t] = c[t+2] - c[t-2], over the frames with both neighbours. */
-    private double deltas(double[][] diff, double[][] grad) {
-        int frames = diff.length, count = frames - 4;
-        if (count <= 0) return 0;
-        double norm = 1.0 / ((double) count * FEATURES), loss = 0;
-        for (int f = 2; f < frames - 2; f++)
-            for (int c = 0; c < CEPSTRA; c++) {
-                double e = diff[f + 2][c] - diff[f - 2][c], w = inverseSigma[CEPSTRA + c] * norm;
-                loss += Math.abs(e) * w;
-                if (grad == null || e == 0) continue;
-                grad[f + 2][c] += Math.signum(e) * w;
-                grad[f - 2][c] -= Math.signum(e) * w;
-            }
-        return loss;
+    /**
+     * A dynamic feature as taps on the cepstra: Sphinx's delta d[t] = c[t+2] - c[t-2], and its delta-delta
+     * dd[t] = d[t+1] - d[t-1] = c[t+3] - c[t-1] - c[t+1] + c[t-3].
+     */
+    private record Taps(int[] at, double[] sign) {
+        int reach() { return java.util.Arrays.stream(at).map(Math::abs).max().orElse(0); }
     }
+    private static final Taps DELTA = new Taps(new int[]{2, -2}, new double[]{1, -1}),
+            DELTA_DELTA = new Taps(new int[]{3, -1, 1, -3}, new double[]{1, -1, -1, 1});
 
-    /** dd[t] = d[t+1] - d[t-1] = c[t+3] - c[t-1] - c[t+1] + c[t-3], over the frames with all four. */
-    private double deltaDeltas(double[][] diff, double[][] grad) {
-        int frames = diff.length, count = frames - 6;
+    /** The L1 of one dynamic stream (1: deltas, 2: delta-deltas), over the frames whose taps all fall inside. */
+    private double dynamic(double[][] diff, double[][] grad, int stream, Taps taps) {
+        int reach = taps.reach(), frames = diff.length, count = frames - 2 * reach;
         if (count <= 0) return 0;
         double norm = 1.0 / ((double) count * FEATURES), loss = 0;
-        for (int f = 3; f < frames - 3; f++)
+        for (int f = reach; f < frames - reach; f++)
             for (int c = 0; c < CEPSTRA; c++) {
-                double e = diff[f + 3][c] - diff[f - 1][c] - diff[f + 1][c] + diff[f - 3][c], w = inverseSigma[2 * CEPSTRA + c] * norm;
+                double e = 0, w = inverseSigma[stream * CEPSTRA + c] * norm;
+                for (int k = 0; k < taps.at().length; k++) e += taps.sign()[k] * diff[f + taps.at()[k]][c];
                 loss += Math.abs(e) * w;
                 if (grad == null || e == 0) continue;
                 double g = Math.signum(e) * w;
-                grad[f + 3][c] += g;
-                grad[f - 1][c] -= g;
-                grad[f + 1][c] -= g;
-                grad[f - 3][c] += g;
+                for (int k = 0; k < taps.at().length; k++) grad[f + taps.at()[k]][c] += taps.sign()[k] * g;
             }
         return loss;
     }

@@ -53,10 +53,7 @@ class PeriodicityLossTest {
 
     /** Central differences at 40 random samples against the analytic gradient. */
     static void checkGradient(PeriodicityLoss loss, float[] pred, float[] target) {
-        float weight = 2.5f;
-        float[] grad = new float[N];
-        loss.compute(pred, target, grad, weight);
-        SampleGradCheck.check(p -> loss.compute(p, target, null, weight).loss(), pred, grad, weight, 40, 11, v -> 1.0 / 1024, 20);
+        SampleGradCheck.checkLoss((p, t, d, w) -> loss.compute(p, t, d, w).loss(), pred, target, 2.5f, 40, 11, v -> 1.0 / 1024, 20);
     }
 
     @Test

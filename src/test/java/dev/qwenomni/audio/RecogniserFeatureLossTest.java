@@ -67,11 +67,7 @@ class RecogniserFeatureLossTest {
     void gradientMatchesCentralDifferences() {
         RecogniserFeatureLoss loss = new RecogniserFeatureLoss(RATE, frontEnd(1));
         float[] target = changing(1400, 1), pred = resonance(900, 3);
-        float weight = 2.5f;
-        float[] grad = new float[N];
-        loss.compute(pred, target, grad, weight);
-        SampleGradCheck.check(p -> loss.compute(p, target, null, weight), pred, grad, weight, 40, 13,
-                v -> Math.max(1e-5f, Math.abs((float) v) * 1e-3f), 30);
+        SampleGradCheck.checkLoss(loss::compute, pred, target, 2.5f, 40, 13, v -> Math.max(1e-5f, Math.abs((float) v) * 1e-3f), 30);
     }
 
     @Test

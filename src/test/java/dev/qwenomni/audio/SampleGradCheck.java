@@ -36,4 +36,17 @@ final class SampleGradCheck {
         }
         assertTrue(checked > minChecked, "samples with a gradient: " + checked);
     }
+
+    /** A loss on a signal that adds weight * d loss / d pred into dPred when it is not null. */
+    interface SignalLoss {
+        double compute(float[] pred, float[] target, float[] dPred, float weight);
+    }
+
+    /** {@link #check} of the loss's own gradient at pred, taken at this weight. */
+    static void checkLoss(SignalLoss loss, float[] pred, float[] target, float weight, int samples, long seed,
+                          DoubleUnaryOperator step, int minChecked) {
+        float[] grad = new float[pred.length];
+        loss.compute(pred, target, grad, weight);
+        check(p -> loss.compute(p, target, null, weight), pred, grad, weight, samples, seed, step, minChecked);
+    }
 }
