@@ -196,6 +196,9 @@ public final class CodecTask implements TrainTask {
     @Override public long unitsPerStep() { return (long) segment * batch; }
     @Override public String unitName() { return "sample"; }
 
+    // mel and STFT L1 and the other terms under their weights: not a cross-entropy
+    @Override public String lossUnit() { return "weighted sum of the codec's terms"; }
+
     @Override
     public Map<String, Double> step(float gradScale) {
         double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, rec = 0, vq = 0, dLoss = 0, adv = 0, feat = 0;

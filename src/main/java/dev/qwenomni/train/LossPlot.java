@@ -15,9 +15,16 @@ import java.util.List;
 public final class LossPlot {
     private LossPlot() {}
 
-    public static void write(Path png, String title, List<double[]> train, List<double[]> val, double reference,
-                             String referenceLabel) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle("step").yAxisTitle("loss (nats/token)").build();
+    public static void write(Path png, String title, String lossUnit, List<double[]> train, List<double[]> val,
+                             double reference, String referenceLabel) throws IOException {
+        AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(chart(title, lossUnit, train, val, reference, referenceLabel),
+                BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    static XYChart chart(String title, String lossUnit, List<double[]> train, List<double[]> val, double reference,
+                         String referenceLabel) {
+        XYChart chart = new XYChartBuilder().width(900).height(540).title(title).xAxisTitle("step")
+                .yAxisTitle("loss (" + lossUnit + ")").build();
         chart.getStyler().setMarkerSize(4);
         if (!train.isEmpty()) chart.addSeries("train", xs(train), ys(train)).setMarker(SeriesMarkers.NONE);
         if (!val.isEmpty()) chart.addSeries("validation", xs(val), ys(val));
@@ -26,11 +33,12 @@ public final class LossPlot {
             XYSeries s = chart.addSeries(referenceLabel, x, new double[]{reference, reference});
             s.setMarker(SeriesMarkers.NONE);
         }
-        AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        return chart;
     }
 
     /** Plots the train and eval losses recorded in a metrics.jsonl (the last record per step wins). */
-    public static void fromMetrics(Path metrics, Path png, double reference, String referenceLabel) throws IOException {
+    public static void fromMetrics(Path metrics, Path png, String lossUnit, double reference, String referenceLabel)
+            throws IOException {
         if (!java.nio.file.Files.isRegularFile(metrics)) return;
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.util.TreeMap<Integer, Double> train = new java.util.TreeMap<>(), val = new java.util.TreeMap<>();
@@ -42,7 +50,7 @@ public final class LossPlot {
             else if (type.equals("eval")) val.put(n.path("step").asInt(), n.path("val_loss").asDouble());
         }
         if (train.isEmpty()) return;
-        write(png, "qwen-omni training loss", pairs(train), pairs(val), reference, referenceLabel);
+        write(png, "qwen-omni training loss", lossUnit, pairs(train), pairs(val), reference, referenceLabel);
     }
 
     private static List<double[]> pairs(java.util.SortedMap<Integer, Double> m) {

@@ -28,6 +28,9 @@ public interface TrainTask {
 
     String unitName();
 
+    /** What the loss measures, for the plot's axis: cross-entropy unless the task says otherwise. */
+    default String lossUnit() { return "nats/token"; }
+
     /** Held-out metrics; "val_loss" is required. */
     Map<String, Double> evaluate();
 

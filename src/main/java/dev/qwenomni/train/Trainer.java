@@ -137,7 +137,7 @@ public final class Trainer {
             }
         } finally {
             // the whole history, across resumes, comes from the metrics file
-            LossPlot.fromMetrics(outDir.resolve("metrics.jsonl"), outDir.resolve("loss.png"), referenceLoss, referenceLabel);
+            LossPlot.fromMetrics(outDir.resolve("metrics.jsonl"), outDir.resolve("loss.png"), task.lossUnit(), referenceLoss, referenceLabel);
         }
         return new Summary(Math.max(startStep, endStep), lastLoss, lastEval, perSec);
     }
