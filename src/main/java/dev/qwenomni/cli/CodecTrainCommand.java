@@ -76,6 +76,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             + "pocketsphinx en-us's cepstra, deltas and delta-deltas after mean normalisation, each error in its acoustic model's "
             + "deviations (needs pocketsphinx-en-us; default ${DEFAULT-VALUE}: left out, and validated when the model is installed)")
     float recogniserWeight;
+    @Option(names = "--commitment-weight", defaultValue = "0.25", description = "weight of the commitment term, which pulls the "
+            + "encodings towards the codes they pick (default ${DEFAULT-VALUE}, DAC's); the codebook term keeps weight 1") float commitmentWeight;
     @Option(names = "--emphasis", paramLabel = "LOW:HIGH:GAIN", description = "weigh the spectral terms' mel bands and STFT bins from LOW to "
             + "HIGH Hz GAIN times, e.g. 1000:3000:3 (default: none)") String emphasisOption;
     @Option(names = "--extra-mel", paramLabel = "WINDOW:BANDS,...", description = "more log-mel scales in the objective, each weighted "
@@ -104,7 +106,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
         if (freezeDecoding) codec.freezeDecoding();
         CodecTask task = new CodecTask(codec, manifest, entries, segment, batch, evalClips, seed).startFrom(start)
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
-                .withCepstralWeight(cepstralWeight);
+                .withCepstralWeight(cepstralWeight).withCommitmentWeight(commitmentWeight);
         // the objective needs the recogniser's model; validation reports its distance whenever the model can be read
         RecogniserFeatureLoss.FrontEnd frontEnd = recogniserWeight > 0 ? dev.qwenomni.asr.SphinxFrontEnd.installed()
                 : dev.qwenomni.asr.SphinxFrontEnd.installedIfReadable();
@@ -149,7 +151,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(), melWeight, stftWeight, periodicityWeight, cepstralWeight, recogniserWeight, emphasis, extraMel);
+        keepSpectralWeights(out, trainer.checkpointRoot(),
+                new ObjectiveWeights(melWeight, stftWeight, periodicityWeight, cepstralWeight, recogniserWeight, commitmentWeight), emphasis, extraMel);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
@@ -166,40 +169,46 @@ public final class CodecTrainCommand implements Callable<Integer> {
 
     static final String LOSS_WEIGHTS = "LOSS_WEIGHTS";
 
+    /** The weights of the objective's terms, as a run folder records them. */
+    record ObjectiveWeights(float mel, float stft, float periodicity, float cepstral, float recogniser, float commitment) {
+        static final ObjectiveWeights DEFAULTS = new ObjectiveWeights(CodecTask.MEL, CodecTask.STFT, 0, 0, 0, CodecTask.COMMIT);
+
+        /** Folders from before the later terms record only the spectral pair, so the others are named only when not at their defaults. */
+        String text(SpectralLoss.Emphasis emphasis, SpectralLoss.Scale[] extraMel) {
+            String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
+            if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
+            if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
+            if (recogniser != 0) s += String.format(java.util.Locale.ROOT, " recogniser %s", recogniser);
+            if (commitment != CodecTask.COMMIT) s += String.format(java.util.Locale.ROOT, " commitment %s", commitment);
+            if (emphasis != null)
+                s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
+            if (extraMel.length > 0)
+                s += " extra mel " + java.util.Arrays.stream(extraMel).map(x -> x.nfft() + ":" + x.nMels())
+                        .collect(java.util.stream.Collectors.joining(","));
+            return s;
+        }
+    }
+
     /**
-     * The spectral weights are part of the objective, so a run folder records them and a resume must ask for the same;
+     * The objective's weights are part of the run, so a run folder records them and a resume must ask for the same;
      * a folder with checkpoints but no record was trained at the defaults.
      */
-    static void keepSpectralWeights(Path out, Path checkpointRoot, float mel, float stft, float periodicity, float cepstral,
-                                    float recogniser, SpectralLoss.Emphasis emphasis, SpectralLoss.Scale[] extraMel) throws java.io.IOException {
+    static void keepSpectralWeights(Path out, Path checkpointRoot, ObjectiveWeights weights, SpectralLoss.Emphasis emphasis,
+                                    SpectralLoss.Scale[] extraMel) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
-        String requested = weightsText(mel, stft, periodicity, cepstral, recogniser, emphasis, extraMel);
+        String requested = weights.text(emphasis, extraMel);
         String recorded = java.nio.file.Files.exists(marker) ? java.nio.file.Files.readString(marker).strip()
                 : dev.qwenomni.train.Checkpoints.latest(checkpointRoot).isPresent()
-                ? weightsText(CodecTask.MEL, CodecTask.STFT, 0, 0, 0, null, new SpectralLoss.Scale[0]) : null;
+                ? ObjectiveWeights.DEFAULTS.text(null, new SpectralLoss.Scale[0]) : null;
         if (recorded != null && !recorded.equals(requested))
             throw new IllegalArgumentException(out + " trains with loss weights " + recorded + ", not " + requested
-                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight, --recogniser-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
+                    + "; resume it with --mel-weight, --stft-weight, --periodicity-weight, --cepstral-weight, --recogniser-weight, "
+                    + "--commitment-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        log.info("spectral loss: {}", requested);
-    }
-
-    /** Folders from before the periodicity, cepstral and recogniser terms record only the spectral pair, so those terms are named only when used. */
-    private static String weightsText(float mel, float stft, float periodicity, float cepstral, float recogniser, SpectralLoss.Emphasis emphasis,
-                                      SpectralLoss.Scale[] extraMel) {
-        String s = String.format(java.util.Locale.ROOT, "mel %s stft %s", mel, stft);
-        if (periodicity != 0) s += String.format(java.util.Locale.ROOT, " periodicity %s", periodicity);
-        if (cepstral != 0) s += String.format(java.util.Locale.ROOT, " cepstral %s", cepstral);
-        if (recogniser != 0) s += String.format(java.util.Locale.ROOT, " recogniser %s", recogniser);
-        if (emphasis != null)
-            s += String.format(java.util.Locale.ROOT, " emphasis %s-%s Hz x %s", emphasis.loHz(), emphasis.hiHz(), emphasis.gain());
-        if (extraMel.length > 0)
-            s += " extra mel " + java.util.Arrays.stream(extraMel).map(x -> x.nfft() + ":" + x.nMels())
-                    .collect(java.util.stream.Collectors.joining(","));
-        return s;
+        log.info("loss weights: {}", requested);
     }
 
     private static void refuseToUnfreeze(Path marker, boolean flag, String what, String option) throws java.io.IOException {

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 
 /**
  * Codec training on speech clips: random fixed-length segments; loss = 15 * multi-scale mel L1
- * + 1 * multi-resolution STFT L1 (by default; {@link #withSpectralWeights}) + 0.25 * commitment + 1 * codebook
+ * + 1 * multi-resolution STFT L1 (by default; {@link #withSpectralWeights}) + 0.25 * commitment ({@link #withCommitmentWeight})
+ * + 1 * codebook
  * (the DAC/SNAC recipe without the GAN, which {@link #withGan} adds; {@link #withPeriodicityWeight} adds a voice-source term, {@link #withCepstralWeight} an envelope term, {@link #withRecogniserFeatures} the recogniser's own feature distance). Codebook usage is counted per level; unused codes are re-seeded from batch encodings.
  */
 public final class CodecTask implements TrainTask {
@@ -42,6 +43,7 @@ public final class CodecTask implements TrainTask {
     private SnacCodec start;
     private Gan gan;
     private float melWeight = MEL, stftWeight = STFT, periodicityWeight = 0, cepstralWeight = 0, recogniserWeight = 0;
+    private float commitWeight = COMMIT;
 
     /** The adversarial part of the objective: DAC's weights (adversarial 1, feature matching 2) by default. */
     public record Gan(MultiPeriodDiscriminator discriminator, float adversarial, float featureMatching, float lr, double clip, int start) {}
@@ -140,6 +142,16 @@ public final class CodecTask implements TrainTask {
     }
 
     /**
+     * Weighs the commitment term otherwise (default {@link #COMMIT}): how hard the encoder is pulled towards the codes
+     * it picks. The codebook term, which pulls the codes towards the encodings, keeps its weight.
+     */
+    public CodecTask withCommitmentWeight(float w) {
+        if (!(w >= 0) || Float.isInfinite(w)) throw new IllegalArgumentException("commitment weight must be 0 or more and finite, not " + w);
+        this.commitWeight = w;
+        return this;
+    }
+
+    /**
      * Adds the voice-source term ({@link PeriodicityLoss}: the reconstruction should be as periodic as the clip, no
      * less where it is voiced and no more where it is not) at this weight; 0, the default, leaves it out of the objective (validation still reports it).
      */
@@ -230,7 +242,7 @@ public final class CodecTask implements TrainTask {
                 }
                 dLoss += d.accumulateDiscriminatorGrads(real, fake, 1f / batch) / batch;
             }
-            codec.trainBackward(dy, COMMIT * scale, CODEBOOK * scale);
+            codec.trainBackward(dy, commitWeight * scale, CODEBOOK * scale);
             mel += v.mel() / batch;
             stft += v.stft() / batch;
             melObj += v.melObjective() / batch;
@@ -243,7 +255,7 @@ public final class CodecTask implements TrainTask {
         Map<String, Double> m = new LinkedHashMap<>();
         double adversarial = gan == null ? 0 : gan.adversarial() * adv + gan.featureMatching() * feat;
         m.put("loss", melWeight * melObj + stftWeight * stftObj + periodicityWeight * per + cepstralWeight * cep + recogniserWeight * rec
-                + (COMMIT + CODEBOOK) * vq + adversarial);
+                + (commitWeight + CODEBOOK) * vq + adversarial);
         m.put("mel", mel);
         m.put("stft", stft);
         if (periodicityWeight > 0) m.put("periodicity", per);

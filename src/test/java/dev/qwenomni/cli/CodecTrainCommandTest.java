@@ -28,7 +28,11 @@ class CodecTrainCommandTest {
     }
 
     private static Weights weights(float mel, float stft, float periodicity, float cepstral, float recogniser, String emphasis, String extraMel) {
-        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), mel, stft, periodicity, cepstral, recogniser,
+        return weights(new CodecTrainCommand.ObjectiveWeights(mel, stft, periodicity, cepstral, recogniser, 0.25f), emphasis, extraMel);
+    }
+
+    private static Weights weights(CodecTrainCommand.ObjectiveWeights w, String emphasis, String extraMel) {
+        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), w,
                 CodecTrainCommand.parseEmphasis(emphasis), CodecTrainCommand.parseMelScales(extraMel));
     }
 
@@ -70,6 +74,18 @@ class CodecTrainCommandTest {
     }
 
     @Test
+    void aCommitmentWeightOtherThanTheDefaultIsRecordedAndKeptOnResume() throws IOException {
+        var defaults = CodecTrainCommand.ObjectiveWeights.DEFAULTS;
+        assertEquals(0.25f, defaults.commitment());
+        var firm = new CodecTrainCommand.ObjectiveWeights(15, 1, 0, 0, 5, 1);
+        assertRecordedAndKept("firm", weights(firm, null, null), "mel 15.0 stft 1.0 recogniser 5.0 commitment 1.0",
+                weights(15, 1, 0, 0, 5, null, null), "commitment 1.0", "--commitment-weight");
+        // at the default it is not named, so folders recorded before the option resume as they were
+        assertRecordedAndKept("usual", weights(defaults, null, null), "mel 15.0 stft 1.0", weights(firm, null, null),
+                "mel 15.0 stft 1.0 recogniser 5.0 commitment 1.0");
+    }
+
+    @Test
     void anEmphasisIsParsedRecordedAndKeptOnResume() throws IOException {
         assertRecordedAndKept("formants", weights(15, 1, 0, 0, "1000:3000:3"), "mel 15.0 stft 1.0 emphasis 1000.0-3000.0 Hz x 3.0",
                 weights(15, 1, 0, 0, null), "--emphasis");
@@ -97,11 +113,12 @@ class CodecTrainCommandTest {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root, 15, 4, 0, 0, 0, null,
-                new dev.qwenomni.audio.SpectralLoss.Scale[0]));
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root,
+                new CodecTrainCommand.ObjectiveWeights(15, 4, 0, 0, 0, 0.25f), null, new dev.qwenomni.audio.SpectralLoss.Scale[0]));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, 15, 1, 0, 0, 0, null, new dev.qwenomni.audio.SpectralLoss.Scale[0]);
+        CodecTrainCommand.keepSpectralWeights(out, root, CodecTrainCommand.ObjectiveWeights.DEFAULTS, null,
+                new dev.qwenomni.audio.SpectralLoss.Scale[0]);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
 }

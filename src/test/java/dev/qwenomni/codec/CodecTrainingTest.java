@@ -183,6 +183,32 @@ class CodecTrainingTest {
         assertTrue(e.getMessage().contains("-2.0"), e.getMessage());
     }
 
+    /** The gradient of every parameter after one fresh step at this commitment weight. */
+    private static float[] gradientAtCommitment(Path m, float commitment, java.util.Map<String, Double> metrics) throws IOException {
+        SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
+        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withCommitmentWeight(commitment);
+        task.initialize(11);
+        codec.params.zeroGrads();
+        metrics.putAll(task.step(1f));
+        return codec.params.grads().data().asFloat();
+    }
+
+    @Test
+    void theCommitmentWeightScalesItsTermInTheLossAndTheGradient() throws IOException {
+        Path m = speechManifest(dir);
+        java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
+        float[] g0 = gradientAtCommitment(m, 0.25f, l0), g1 = gradientAtCommitment(m, 1.25f, l1), g3 = gradientAtCommitment(m, 3.25f, l3);
+        double vq = l0.get("vq");
+        assertTrue(vq > 0, "a random codec's encodings are off its codes: " + vq);
+        assertEquals(vq, l3.get("vq"), "the same segments give the same codes");
+        assertEquals(l0.get("loss") + vq, l1.get("loss"), 1e-9);
+        assertEquals(l0.get("loss") + 3 * vq, l3.get("loss"), 1e-9);
+        assertLinearInWeight(g0, g1, g3, 3, "the commitment weight");
+        var e = assertThrows(IllegalArgumentException.class, () -> new CodecTask(new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG)),
+                m, ManifestEntry.read(m), 4096, 2, 1, 5).withCommitmentWeight(Float.POSITIVE_INFINITY));
+        assertTrue(e.getMessage().contains("commitment weight") && e.getMessage().contains("Infinity"), e.getMessage());
+    }
+
     @Test
     void thePeriodicityWeightAddsItsTermToTheLossAndTheGradient() throws IOException {
         Path m = speechManifest(dir);
