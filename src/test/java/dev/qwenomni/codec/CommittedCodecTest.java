@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The committed codec (checkpoints/codec) loads and resynthesises held-out speech closely. */
 class CommittedCodecTest {
-    static final Path DIR = Path.of("checkpoints/codec"), VOICED = Path.of("checkpoints/codec-voiced");
+    static final Path DIR = Path.of("checkpoints/codec"), VOICED = Path.of("checkpoints/codec-voiced"),
+            GROWN = Path.of("checkpoints/codec-4096");
 
     static float[] birch(int rate) throws IOException {
         Wav.Audio a = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
@@ -69,6 +70,27 @@ class CommittedCodecTest {
         // held-out log-mel L1 of the committed step was 0.13-0.14; an untrained codec scores about 1 or more
         assertTrue(melTrained < 0.25, "log-mel L1 of the resynthesis " + melTrained);
         assertTrue(melFresh > 3 * melTrained, "untrained " + melFresh + " vs trained " + melTrained);
+    }
+
+    /**
+     * The 4096-code codec (the recogniser-feature round grown with `codec grow`) has four times the codes at every
+     * level, picks the grown ones for much of a held-out clip, and resynthesises it closely.
+     */
+    @Test
+    void theGrownCodecUsesItsNewCodesAndResynthesisesATeacherClip() throws IOException {
+        assumeTrue(Files.isRegularFile(GROWN.resolve("model.safetensors")), "no committed 4096-code codec");
+        SnacCodec grown = CodecCheckpoint.load(GROWN);
+        assertEquals(4096, grown.config.codebookSize());
+        float[] x = birch(grown.config.samplingRate());
+        grown.setNoise(NoiseSource.OFF);
+        int[][] codes = grown.encode(grown.preprocess(x));
+        for (int l = 0; l < codes.length; l++) {
+            long grownPicks = java.util.Arrays.stream(codes[l]).filter(c -> c >= 1024).count();
+            // growth seeded 3072 new codes per level from the training encodings; they took 64-71% of its picks there
+            assertTrue(grownPicks > codes[l].length / 4, "level " + l + ": " + grownPicks + " of " + codes[l].length + " picks are grown codes");
+        }
+        double mel = melL1(grown, x);
+        assertTrue(mel < 0.25, "log-mel L1 of the resynthesis " + mel);
     }
 
     private static double melL1(SnacCodec c, float[] x) {
