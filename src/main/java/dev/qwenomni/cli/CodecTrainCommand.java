@@ -151,7 +151,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             java.nio.file.Files.createDirectories(out);
             dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        keepSpectralWeights(out, trainer.checkpointRoot(),
+        keepLossWeights(out, trainer.checkpointRoot(),
                 new ObjectiveWeights(melWeight, stftWeight, periodicityWeight, cepstralWeight, recogniserWeight, commitmentWeight), emphasis, extraMel);
         Trainer.Summary s = trainer.run(seed, stopAfter);
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
@@ -193,7 +193,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
      * The objective's weights are part of the run, so a run folder records them and a resume must ask for the same;
      * a folder with checkpoints but no record was trained at the defaults.
      */
-    static void keepSpectralWeights(Path out, Path checkpointRoot, ObjectiveWeights weights, SpectralLoss.Emphasis emphasis,
+    static void keepLossWeights(Path out, Path checkpointRoot, ObjectiveWeights weights, SpectralLoss.Emphasis emphasis,
                                     SpectralLoss.Scale[] extraMel) throws java.io.IOException {
         Path marker = out.resolve(LOSS_WEIGHTS);
         String requested = weights.text(emphasis, extraMel);

@@ -32,7 +32,7 @@ class CodecTrainCommandTest {
     }
 
     private static Weights weights(CodecTrainCommand.ObjectiveWeights w, String emphasis, String extraMel) {
-        return out -> CodecTrainCommand.keepSpectralWeights(out, out.resolve("checkpoints"), w,
+        return out -> CodecTrainCommand.keepLossWeights(out, out.resolve("checkpoints"), w,
                 CodecTrainCommand.parseEmphasis(emphasis), CodecTrainCommand.parseMelScales(extraMel));
     }
 
@@ -113,11 +113,11 @@ class CodecTrainCommandTest {
         Path out = dir.resolve("old"), root = out.resolve("checkpoints");
         Files.createDirectories(root.resolve("step-000100"));
         Files.writeString(root.resolve("latest"), "step-000100");
-        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepSpectralWeights(out, root,
+        var e = assertThrows(IllegalArgumentException.class, () -> CodecTrainCommand.keepLossWeights(out, root,
                 new CodecTrainCommand.ObjectiveWeights(15, 4, 0, 0, 0, 0.25f), null, new dev.qwenomni.audio.SpectralLoss.Scale[0]));
         assertTrue(e.getMessage().contains("mel 15.0 stft 1.0"), e.getMessage());
         assertFalse(Files.exists(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)), "a refused resume records nothing");
-        CodecTrainCommand.keepSpectralWeights(out, root, CodecTrainCommand.ObjectiveWeights.DEFAULTS, null,
+        CodecTrainCommand.keepLossWeights(out, root, CodecTrainCommand.ObjectiveWeights.DEFAULTS, null,
                 new dev.qwenomni.audio.SpectralLoss.Scale[0]);
         assertEquals("mel 15.0 stft 1.0", Files.readString(out.resolve(CodecTrainCommand.LOSS_WEIGHTS)).strip());
     }
