@@ -95,10 +95,16 @@ class CodecTrainingTest {
 
     private static float[] decoderGradient(Path m, float mel, float stft, float periodicity, float cepstral, float recogniser,
                                            java.util.Map<String, Double> metrics) throws IOException {
+        int rate = SnacConfig.read(SnacFixtureParityTest.CONFIG).samplingRate();
+        return gradient(m, task -> task.withSpectralWeights(mel, stft).withPeriodicityWeight(periodicity).withCepstralWeight(cepstral)
+                .withRecogniserFeatures(new dev.qwenomni.audio.RecogniserFeatureLoss(rate, FRONT_END), recogniser), metrics);
+    }
+
+    /** The gradient of every parameter after one fresh step of a fixture-config codec under this objective. */
+    private static float[] gradient(Path m, java.util.function.UnaryOperator<CodecTask> objective,
+                                    java.util.Map<String, Double> metrics) throws IOException {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
-        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withSpectralWeights(mel, stft)
-                .withPeriodicityWeight(periodicity).withCepstralWeight(cepstral)
-                .withRecogniserFeatures(new dev.qwenomni.audio.RecogniserFeatureLoss(codec.config.samplingRate(), FRONT_END), recogniser);
+        CodecTask task = objective.apply(new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5));
         task.initialize(11);
         codec.params.zeroGrads();
         metrics.putAll(task.step(1f));
@@ -183,21 +189,12 @@ class CodecTrainingTest {
         assertTrue(e.getMessage().contains("-2.0"), e.getMessage());
     }
 
-    /** The gradient of every parameter after one fresh step at this commitment weight. */
-    private static float[] gradientAtCommitment(Path m, float commitment, java.util.Map<String, Double> metrics) throws IOException {
-        SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
-        CodecTask task = new CodecTask(codec, m, ManifestEntry.read(m), 4096, 2, 1, 5).withCommitmentWeight(commitment);
-        task.initialize(11);
-        codec.params.zeroGrads();
-        metrics.putAll(task.step(1f));
-        return codec.params.grads().data().asFloat();
-    }
-
     @Test
     void theCommitmentWeightScalesItsTermInTheLossAndTheGradient() throws IOException {
         Path m = speechManifest(dir);
         java.util.Map<String, Double> l0 = new java.util.HashMap<>(), l1 = new java.util.HashMap<>(), l3 = new java.util.HashMap<>();
-        float[] g0 = gradientAtCommitment(m, 0.25f, l0), g1 = gradientAtCommitment(m, 1.25f, l1), g3 = gradientAtCommitment(m, 3.25f, l3);
+        float[] g0 = gradient(m, t -> t.withCommitmentWeight(0.25f), l0), g1 = gradient(m, t -> t.withCommitmentWeight(1.25f), l1),
+                g3 = gradient(m, t -> t.withCommitmentWeight(3.25f), l3);
         double vq = l0.get("vq");
         assertTrue(vq > 0, "a random codec's encodings are off its codes: " + vq);
         assertEquals(vq, l3.get("vq"), "the same segments give the same codes");
