@@ -1,5 +1,6 @@
 package dev.qwenomni.cli;
 
+import dev.qwenomni.codec.CodeCorrespondence;
 import dev.qwenomni.codec.CodecCheckpoint;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.model.Qwen3Config;
@@ -88,6 +89,9 @@ public final class TtsCommand implements Runnable {
         @Option(names = "--init", description = "start a fresh run from this TTS checkpoint's weights (e.g. checkpoints/tts, to train it on "
                 + "codes from a new codec); its model config is used (the size options are ignored) and its front-end must be --front-end's")
         Path init;
+        @Option(names = "--init-codec", description = "the codec the --init model was trained on: each code of --codec then starts its audio rows "
+                + "from those of the old code nearest in the latent it decodes (a codec trained on or grown from the old one), instead of fresh")
+        Path initCodec;
 
         @Override
         public Integer call() throws Exception {
@@ -103,13 +107,26 @@ public final class TtsCommand implements Runnable {
             }
             TextFrontEnd fe = TextFrontEnd.parse(frontEnd);
             Qwen3Config initModel = null;
+            TtsConfig initTts = null;
+            if (initCodec != null && init == null) throw new IllegalArgumentException("--init-codec " + initCodec + " needs --init (the model trained on its codes)");
             if (init != null) {
-                TtsConfig from = TtsConfig.read(init);
-                if (from.frontEnd() != fe)
-                    throw new IllegalArgumentException("--init " + init + " reads " + from.frontEnd().id() + ", not --front-end " + fe.id());
+                initTts = TtsConfig.read(init);
+                if (initTts.frontEnd() != fe)
+                    throw new IllegalArgumentException("--init " + init + " reads " + initTts.frontEnd().id() + ", not --front-end " + fe.id());
                 initModel = Qwen3Config.read(init.resolve("config.json"));
             }
             SnacCodec codec = CodecCheckpoint.load(codecDir);
+            int[][] codeMap = null;
+            if (initCodec != null) {
+                SnacCodec old = CodecCheckpoint.load(initCodec);
+                if (!initTts.speaksThrough(old))
+                    throw new IllegalArgumentException("--init-codec " + initCodec + ": its codes are not the ones --init " + init + " was trained on");
+                codeMap = CodeCorrespondence.nearest(old, codec);
+                log.info("--init-codec {}: each of {} codes a level starts from the nearest of the old {} ({} / {} / {} distinct old codes used)",
+                        initCodec, codec.config.codebookSize(), old.config.codebookSize(),
+                        java.util.Arrays.stream(codeMap[0]).distinct().count(), java.util.Arrays.stream(codeMap[1]).distinct().count(),
+                        java.util.Arrays.stream(codeMap[2]).distinct().count());
+            }
             String sha = CodecCheckpoint.codesSha256(codec);
             List<ManifestEntry> entries = ManifestEntry.read(manifest).stream()
                     .filter(e -> e.split().equals("train") || e.split().equals("val"))
@@ -141,8 +158,9 @@ public final class TtsCommand implements Runnable {
                     throw new IllegalArgumentException("--init " + init + ": end token " + initModel.eosTokenId()
                             + " does not fit this codec's layout (end " + mc.eosTokenId() + ")");
                 if (initModel.vocabSize() != mc.vocabSize())
-                    log.info("--init {}: vocabulary {} -> {} for {} codes per level; the audio rows (from id {}) start fresh", init,
-                            initModel.vocabSize(), mc.vocabSize(), codec.config.codebookSize(), cfg.tokens().audio().audioBase());
+                    log.info("--init {}: vocabulary {} -> {} for {} codes per level; the audio rows (from id {}) start {}", init,
+                            initModel.vocabSize(), mc.vocabSize(), codec.config.codebookSize(), cfg.tokens().audio().audioBase(),
+                            codeMap == null ? "fresh" : "from their nearest old codes' rows");
                 mc = initModel.withVocabSize(mc.vocabSize());
             }
             Qwen3Model model = new Qwen3Model(mc, AttentionKind.parse(attention));
@@ -160,7 +178,8 @@ public final class TtsCommand implements Runnable {
                         java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
             }
             TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
-            if (init != null) task.startFrom(init);
+            if (codeMap != null) task.startFrom(init, initTts.codebookSize(), codeMap);
+            else if (init != null) task.startFrom(init);
             long tokensTrain = train.stream().mapToLong(e -> e.tokens().length).sum();
             log.info("{} train / {} val clips ({} dropped as longer than {} tokens), {} train tokens, front-end {}, {} voices",
                     train.size(), val.size(), task.dropped(train) + task.dropped(val), seqLen, tokensTrain, fe.id(),

@@ -56,6 +56,28 @@ public record OrpheusLayout(int audioBase, int codebookSize) {
         return codes;
     }
 
+    /**
+     * For each audio token of this layout (index id - audioBase), the token of {@code from} that carries the
+     * corresponding code at the same frame position: codeMap[level][code here] is the code in {@code from}
+     * (see {@link CodeCorrespondence}).
+     */
+    public int[] tokensFrom(OrpheusLayout from, int[][] codeMap) {
+        if (codeMap.length != 3) throw new IllegalArgumentException("the 7-token layout needs a code map for 3 levels, got " + codeMap.length);
+        int[] src = new int[FRAME * codebookSize];
+        for (int p = 0; p < FRAME; p++) {
+            int[] m = codeMap[LEVEL[p]];
+            if (m.length != codebookSize)
+                throw new IllegalArgumentException("code map of level " + LEVEL[p] + " has " + m.length + " entries, not this layout's " + codebookSize + " codes");
+            for (int c = 0; c < codebookSize; c++) {
+                if (m[c] < 0 || m[c] >= from.codebookSize)
+                    throw new IllegalArgumentException("code map of level " + LEVEL[p] + " sends code " + c + " to " + m[c]
+                            + ", outside the other layout's " + from.codebookSize + " codes");
+                src[p * codebookSize + c] = from.audioBase + p * from.codebookSize + m[c];
+            }
+        }
+        return src;
+    }
+
     /** The token-id range [from, to) allowed at frame position p (for constrained sampling). */
     public int[] allowedRange(int p) {
         return new int[]{audioBase + p * codebookSize, audioBase + (p + 1) * codebookSize};

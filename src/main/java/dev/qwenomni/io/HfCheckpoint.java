@@ -56,13 +56,31 @@ public final class HfCheckpoint {
      * carry over, and the audio rows, whose codes mean something else now, start fresh.
      */
     public static void loadKeepingRows(Qwen3Model model, Path dir, int keepRows) throws IOException {
+        int savedVocab = Qwen3Config.read(dir.resolve("config.json")).vocabSize();
+        if (keepRows < 0 || keepRows > Math.min(savedVocab, model.config.vocabSize()))
+            throw new IllegalArgumentException("cannot keep " + keepRows + " embedding rows of a " + savedVocab + "-token vocabulary in a "
+                    + model.config.vocabSize() + "-token one");
+        int[] source = new int[model.config.vocabSize()];
+        java.util.Arrays.fill(source, -1);
+        for (int i = 0; i < keepRows; i++) source[i] = i;
+        loadRows(model, dir, source);
+    }
+
+    /**
+     * As {@link #loadKeepingRows}, but row i of the token embedding (and of an untied lm_head) is the saved
+     * row sourceRow[i], or keeps what it holds where sourceRow[i] is -1. For a TTS model moved to a codec
+     * whose codes correspond to the old ones: each new audio row starts from its nearest old code's row.
+     */
+    public static void loadRows(Qwen3Model model, Path dir, int[] sourceRow) throws IOException {
         Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));
         if (!saved.withVocabSize(model.config.vocabSize()).equals(model.config))
             throw new IOException(dir + "/config.json: the checkpoint's model config " + saved + " differs from the requested "
                     + model.config + " in more than vocab_size");
-        if (keepRows < 0 || keepRows > Math.min(saved.vocabSize(), model.config.vocabSize()))
-            throw new IllegalArgumentException("cannot keep " + keepRows + " embedding rows of a " + saved.vocabSize() + "-token vocabulary in a "
-                    + model.config.vocabSize() + "-token one");
+        if (sourceRow.length != model.config.vocabSize())
+            throw new IllegalArgumentException(sourceRow.length + " row sources for a " + model.config.vocabSize() + "-token vocabulary");
+        for (int i = 0; i < sourceRow.length; i++)
+            if (sourceRow[i] < -1 || sourceRow[i] >= saved.vocabSize())
+                throw new IllegalArgumentException("row " + i + " would come from row " + sourceRow[i] + " of a " + saved.vocabSize() + "-token checkpoint");
         Path file = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(file)) throw new IOException(dir + ": " + WEIGHTS + " not found (a sharded checkpoint cannot change its vocabulary)");
         Qwen3Weights w = model.weights;
@@ -78,7 +96,11 @@ public final class HfCheckpoint {
                     throw new IOException(file + ": tensor " + p.name + " has shape " + java.util.Arrays.toString(shape) + ", expected ["
                             + saved.vocabSize() + ", " + p.shape[1] + "]");
                 float[] rows = r.floats(p.name);
-                java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(rows), 0, p.v, 0, (long) keepRows * p.shape[1] * Float.BYTES);
+                long width = p.shape[1];
+                var from = java.lang.foreign.MemorySegment.ofArray(rows);
+                for (int i = 0; i < sourceRow.length; i++)
+                    if (sourceRow[i] >= 0)
+                        java.lang.foreign.MemorySegment.copy(from, sourceRow[i] * width * Float.BYTES, p.v, i * width * Float.BYTES, width * Float.BYTES);
             }
         }
     }

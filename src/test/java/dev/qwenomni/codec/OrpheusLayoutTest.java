@@ -27,6 +27,30 @@ class OrpheusLayoutTest {
         }
     }
 
+    /** Tokens of a grown layout sent through a code map are the old layout's tokens of the mapped codes. */
+    @Test
+    void tokensFromAnotherLayoutFollowTheCodeMap() {
+        OrpheusLayout old = new OrpheusLayout(264, 16), grown = new OrpheusLayout(264, 64);
+        Random r = new Random(3);
+        int[][] map = new int[3][64];
+        for (int[] level : map) for (int c = 0; c < 64; c++) level[c] = r.nextInt(16);
+        int[] src = grown.tokensFrom(old, map);
+        assertEquals(7 * 64, src.length);
+        int n = 5;
+        int[][] codes = {new int[n], new int[2 * n], new int[4 * n]};
+        for (int l = 0; l < 3; l++) for (int i = 0; i < codes[l].length; i++) codes[l][i] = r.nextInt(64);
+        int[][] mapped = new int[3][];
+        for (int l = 0; l < 3; l++) { mapped[l] = new int[codes[l].length]; for (int i = 0; i < codes[l].length; i++) mapped[l][i] = map[l][codes[l][i]]; }
+        int[] tokens = grown.toTokens(codes), expected = old.toTokens(mapped);
+        for (int k = 0; k < tokens.length; k++) assertEquals(expected[k], src[tokens[k] - grown.audioBase()], "token " + k);
+
+        map[2][9] = 16;
+        var e = assertThrows(IllegalArgumentException.class, () -> grown.tokensFrom(old, map));
+        assertTrue(e.getMessage().contains("level 2 sends code 9 to 16"), e.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class, () -> grown.tokensFrom(old, new int[][]{new int[64], new int[64], new int[16]}));
+        assertTrue(e2.getMessage().contains("16 entries"), e2.getMessage());
+    }
+
     @Test
     void wrongInputIsNamed() {
         OrpheusLayout l = new OrpheusLayout(300, 1024);

@@ -117,6 +117,44 @@ class TtsTaskTest {
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("more than vocab_size"), e.getMessage());
     }
 
+    /** With a code map, each audio row of the larger book starts from the row of its old code at the same frame position. */
+    @Test
+    void aCodeMapStartsEachAudioRowFromItsOldCodesRow(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Random r = new Random(2);
+        List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
+        Qwen3Model trained = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
+        TtsTask saved = new TtsTask(trained, new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10), train, val, 2, 128, 2, false, 3);
+        saved.initialize(1);
+        saved.saveModel(dir);
+
+        TtsConfig grown = new TtsConfig(TextFrontEnd.GRAPHEMES, 32, "1".repeat(64), "v", 0.1, 10);
+        Qwen3Config big = Qwen3Config.qwen3(512, 32, 64, 1, 4, 2, 8, 10000, 256, true);
+        Qwen3Model moved = new Qwen3Model(big, AttentionKind.MATERIALIZED), plain = new Qwen3Model(big, AttentionKind.MATERIALIZED);
+        int[][] map = new int[3][32];
+        for (int[] level : map) for (int c = 0; c < 32; c++) level[c] = r.nextInt(16);
+        new TtsTask(moved, grown, train, val, 2, 128, 2, false, 3).startFrom(dir, 16, map).initialize(99);
+        plain.weights.initialize(99);
+        int base = 264, H = 32, end = base + 7 * 32;
+        var e = moved.weights.embed;
+        for (int row = 0; row < 512; row++) {
+            int p = (row - base) / 32, c = (row - base) % 32;
+            int from = row < base ? row : row < end ? base + p * 16 + map[dev.qwenomni.codec.OrpheusLayout.levelOf(p)][c] : -1;
+            for (int k = 0; k < H; k++) {
+                float got = dev.qwenomni.tensor.Kernels.get(e.v, (long) row * H + k);
+                float want = from < 0 ? dev.qwenomni.tensor.Kernels.get(plain.weights.embed.v, (long) row * H + k)
+                        : dev.qwenomni.tensor.Kernels.get(trained.weights.embed.v, (long) from * H + k);
+                assertEquals(want, got, "row " + row + " [" + k + "]");
+            }
+        }
+        // the body carries over as saved
+        for (int i = 0; i < moved.params().params().size(); i++) {
+            var m = moved.params().params().get(i);
+            if (m == e) continue;
+            var t = trained.params().params().get(i);
+            for (long k = 0; k < m.size; k += 7) assertEquals(dev.qwenomni.tensor.Kernels.get(t.v, k), dev.qwenomni.tensor.Kernels.get(m.v, k), m.name);
+        }
+    }
+
     @Test
     void trainingCountsOnlyAudioTokensAndEvaluationReportsEachPart() {
         Random r = new Random(1);
