@@ -131,6 +131,29 @@ class CommittedTtsTest {
         }
     }
 
+    /** --init-codec must be the codec the --init model learned, and needs --init. */
+    @Test
+    void trainRefusesAnInitCodecTheModelWasNotTrainedOn() throws Exception {
+        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        TtsConfig cfg = TtsConfig.read(TTS);
+        Path other = null;
+        for (String c : new String[]{"checkpoints/codec", "checkpoints/codec-4096"})
+            if (!cfg.speaksThrough(dev.qwenomni.codec.CodecCheckpoint.load(Path.of(c)))) other = Path.of(c);
+        assumeTrue(other != null, "no committed codec whose codes the model was not trained on");
+        Path manifest = Files.writeString(tmp.resolve("manifest.jsonl"), "");
+        for (boolean withInit : new boolean[]{true, false}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("tts", "train", "--manifest", manifest.toString(),
+                    "--codec", other.toString(), "--init-codec", other.toString(), "--out", tmp.resolve("run").toString(), "--no-progress"));
+            if (withInit) args.addAll(java.util.List.of("--init", TTS.toString()));
+            java.io.StringWriter err = new java.io.StringWriter();
+            picocli.CommandLine cl = dev.qwenomni.cli.Omni.commandLine();
+            cl.setErr(new java.io.PrintWriter(err));
+            assertNotEquals(0, cl.execute(args.toArray(String[]::new)));
+            String want = withInit ? "--init-codec " + other + ": its codes are not the ones --init " + TTS + " was trained on" : "needs --init";
+            assertTrue(err.toString().contains(want), err.toString());
+        }
+    }
+
     // measured on the committed model (step 11000 + 2000 + 1500 on the committed codec's codes, seed 1, temperature 0.3):
     // MCD 1.14 dB, CER 29.3% ("the birch can you switch on the smooth the plants"); seeds 2-5 gave 31.7%, 29.3% twice
     // and 34.1%. The teacher itself is heard as "the birch can you switch on the smooth clamps" (24.4%), through the
