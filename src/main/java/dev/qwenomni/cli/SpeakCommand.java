@@ -26,8 +26,8 @@ public final class SpeakCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", description = "the text (default: --file, else standard input)") String text;
     @Option(names = "--file", description = "read the text from this file") Path file;
     @Option(names = {"-o", "--out"}, defaultValue = "speech.wav", description = "output WAV (default ${DEFAULT-VALUE})") Path out;
-    @Option(names = "--model", defaultValue = "checkpoints/tts", description = "TTS LM checkpoint (default ${DEFAULT-VALUE})") Path model;
-    @Option(names = "--codec", defaultValue = "checkpoints/codec", description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codec;
+    @Option(names = "--model", defaultValue = DataPaths.TTS, description = "TTS LM checkpoint (default ${DEFAULT-VALUE})") Path model;
+    @Option(names = "--codec", defaultValue = DataPaths.CODEC, description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codec;
     @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
     @Option(names = "--stream", description = "write audio as frames are generated (sentences one after another)") boolean stream;
     @Option(names = "--temperature", defaultValue = SamplingConfig.SPEECH_TEMPERATURE, description = "sampling temperature (default ${DEFAULT-VALUE})") double temperature;

@@ -44,7 +44,7 @@ public final class TtsCommand implements Runnable {
         private static final Logger log = LoggerFactory.getLogger(Train.class);
 
         @Option(names = "--out", defaultValue = "runs/tts", description = "run folder (default ${DEFAULT-VALUE})") Path out;
-        @Option(names = "--codec", defaultValue = "checkpoints/codec", description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codecDir;
+        @Option(names = "--codec", defaultValue = DataPaths.CODEC, description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codecDir;
         @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl",
                 description = "speech data (default ${DEFAULT-VALUE}); built from the corpus with the --voices teachers when missing") Path manifest;
         @Option(names = "--data-hours", defaultValue = "20", description = "hours of training speech when the data must be built (default ${DEFAULT-VALUE})")

@@ -34,8 +34,8 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Synthesise held-out test sentences and score them against the teacher (WER, MCD, RTF); writes a Markdown report.")
 final class TtsEvalCommand implements Callable<Integer> {
-    @Option(names = "--model", defaultValue = "checkpoints/tts") Path model;
-    @Option(names = "--codec", defaultValue = "checkpoints/codec") Path codec;
+    @Option(names = "--model", defaultValue = DataPaths.TTS) Path model;
+    @Option(names = "--codec", defaultValue = DataPaths.CODEC) Path codec;
     @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
     @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
     @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice, or lines of --sentences (0 = all)") int limit;
