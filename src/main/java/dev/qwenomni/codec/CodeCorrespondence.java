@@ -39,27 +39,10 @@ public final class CodeCorrespondence {
 
     private static int[] nearest(float[] fromCols, float[] toCols, int dim) {
         int nFrom = fromCols.length / dim, nTo = toCols.length / dim;
-        float[] a = transpose(fromCols, dim, nFrom), b = transpose(toCols, dim, nTo);
-        int[] best = new int[nTo];
-        for (int j = 0; j < nTo; j++) {
-            double bestDist = Double.POSITIVE_INFINITY;
-            for (int k = 0; k < nFrom; k++) {
-                double dist = 0;
-                for (int i = 0; i < dim; i++) {
-                    double diff = b[j * dim + i] - a[k * dim + i];
-                    dist += diff * diff;
-                }
-                if (dist < bestDist) { bestDist = dist; best[j] = k; }
-            }
-        }
-        return best;
-    }
-
-    /** [dim][n] -> [n][dim], so that each code's vector is contiguous. */
-    private static float[] transpose(float[] cols, int dim, int n) {
-        float[] rows = new float[n * dim];
+        // the old codes as rows [nFrom][dim], so each is contiguous
+        float[] rows = new float[nFrom * dim];
         for (int i = 0; i < dim; i++)
-            for (int k = 0; k < n; k++) rows[k * dim + i] = cols[i * n + k];
-        return rows;
+            for (int k = 0; k < nFrom; k++) rows[k * dim + i] = fromCols[i * nFrom + k];
+        return VectorQuantizer.closestRows(rows, nFrom, dim, toCols, nTo);
     }
 }

@@ -40,22 +40,24 @@ public final class VectorQuantizer {
 
     /** Index of the codebook row at the least squared distance from each column of ze [codebookDim][Tc]. */
     private int[] closest(float[] ze, int Tc) {
-        float[] cb = Layers.read(codebook);
-        int[] codes = new int[Tc];
-        for (int t = 0; t < Tc; t++) {
-            int best = 0;
+        return closestRows(Layers.read(codebook), codebookSize, codebookDim, ze, Tc);
+    }
+
+    /** For each column t of cols [dim][n], the index of the row of rows [count][dim] at the least squared distance. */
+    static int[] closestRows(float[] rows, int count, int dim, float[] cols, int n) {
+        int[] best = new int[n];
+        for (int t = 0; t < n; t++) {
             double bestDist = Double.POSITIVE_INFINITY;
-            for (int k = 0; k < codebookSize; k++) {
+            for (int k = 0; k < count; k++) {
                 double dist = 0;
-                for (int d = 0; d < codebookDim; d++) {
-                    double diff = ze[d * Tc + t] - cb[k * codebookDim + d];
+                for (int d = 0; d < dim; d++) {
+                    double diff = cols[d * n + t] - rows[k * dim + d];
                     dist += diff * diff;
                 }
-                if (dist < bestDist) { bestDist = dist; best = k; }
+                if (dist < bestDist) { bestDist = dist; best[t] = k; }
             }
-            codes[t] = best;
         }
-        return codes;
+        return best;
     }
 
     float[] pool(float[] z, int T) {

@@ -82,23 +82,30 @@ class TtsTaskTest {
         assertTrue(e.getMessage().contains("config.json"), e.getMessage());
     }
 
+    /** 32 codes per level: 264 + 7 x 32 = 488 ids, 512 rows; the model of savedSixteenCodeModel otherwise. */
+    private static final TtsConfig GROWN = new TtsConfig(TextFrontEnd.GRAPHEMES, 32, "1".repeat(64), "v", 0.1, 10);
+    private static final Qwen3Config GROWN_MODEL = Qwen3Config.qwen3(512, 32, 64, 1, 4, 2, 8, 10000, 256, true);
+
+    /** A small model for 16 codes a level (384 rows), initialised with seed 1 and saved to dir. */
+    private static Qwen3Model savedSixteenCodeModel(java.nio.file.Path dir, List<TtsExamples.Example> train, List<TtsExamples.Example> val) throws Exception {
+        Qwen3Model trained = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
+        TtsTask saved = new TtsTask(trained, new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10), train, val, 2, 128, 2, false, 3);
+        saved.initialize(1);
+        saved.saveModel(dir);
+        return trained;
+    }
+
     /** Moved to a codec with larger codebooks: the body and the text rows carry over, the audio rows start from the init. */
     @Test
     void aLargerCodebookKeepsTheBodyAndTextRowsAndStartsTheAudioRowsFresh(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Random r = new Random(1);
         List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
-        Qwen3Model trained = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
-        TtsTask saved = new TtsTask(trained, new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10), train, val, 2, 128, 2, false, 3);
-        saved.initialize(1);
-        saved.saveModel(dir);
+        Qwen3Model trained = savedSixteenCodeModel(dir, train, val);
 
-        // 32 codes per level: 264 + 7 x 32 = 488 ids, 512 rows
-        TtsConfig grown = new TtsConfig(TextFrontEnd.GRAPHEMES, 32, "1".repeat(64), "v", 0.1, 10);
-        Qwen3Config big = Qwen3Config.qwen3(512, 32, 64, 1, 4, 2, 8, 10000, 256, true);
-        Qwen3Model moved = new Qwen3Model(big, AttentionKind.MATERIALIZED), plain = new Qwen3Model(big, AttentionKind.MATERIALIZED);
-        new TtsTask(moved, grown, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99);
+        Qwen3Model moved = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED), plain = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED);
+        new TtsTask(moved, GROWN, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99);
         plain.weights.initialize(99);
-        int audioBase = grown.tokens().audio().audioBase(), C = 32;
+        int audioBase = GROWN.tokens().audio().audioBase(), C = 32;
         assertEquals(264, audioBase);
         for (int i = 0; i < moved.params().params().size(); i++) {
             var m = moved.params().params().get(i);
@@ -113,7 +120,7 @@ class TtsTaskTest {
         // more than the vocabulary differs: refused, naming the config
         Qwen3Model wider = new Qwen3Model(Qwen3Config.qwen3(512, 48, 64, 1, 4, 2, 12, 10000, 256, true), AttentionKind.MATERIALIZED);
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
-                () -> new TtsTask(wider, grown, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99));
+                () -> new TtsTask(wider, GROWN, train, val, 2, 128, 2, false, 3).startFrom(dir).initialize(99));
         assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("more than vocab_size"), e.getMessage());
     }
 
@@ -122,17 +129,12 @@ class TtsTaskTest {
     void aCodeMapStartsEachAudioRowFromItsOldCodesRow(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         Random r = new Random(2);
         List<TtsExamples.Example> train = examples(12, "train", r), val = examples(4, "val", r);
-        Qwen3Model trained = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 1, 4, 2, 8, 10000, 256, true), AttentionKind.MATERIALIZED);
-        TtsTask saved = new TtsTask(trained, new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10), train, val, 2, 128, 2, false, 3);
-        saved.initialize(1);
-        saved.saveModel(dir);
+        Qwen3Model trained = savedSixteenCodeModel(dir, train, val);
 
-        TtsConfig grown = new TtsConfig(TextFrontEnd.GRAPHEMES, 32, "1".repeat(64), "v", 0.1, 10);
-        Qwen3Config big = Qwen3Config.qwen3(512, 32, 64, 1, 4, 2, 8, 10000, 256, true);
-        Qwen3Model moved = new Qwen3Model(big, AttentionKind.MATERIALIZED), plain = new Qwen3Model(big, AttentionKind.MATERIALIZED);
+        Qwen3Model moved = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED), plain = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED);
         int[][] map = new int[3][32];
         for (int[] level : map) for (int c = 0; c < 32; c++) level[c] = r.nextInt(16);
-        new TtsTask(moved, grown, train, val, 2, 128, 2, false, 3).startFrom(dir, 16, map).initialize(99);
+        new TtsTask(moved, GROWN, train, val, 2, 128, 2, false, 3).startFrom(dir, 16, map).initialize(99);
         plain.weights.initialize(99);
         int base = 264, H = 32, end = base + 7 * 32;
         var e = moved.weights.embed;
