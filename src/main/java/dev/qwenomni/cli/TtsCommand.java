@@ -178,7 +178,7 @@ public final class TtsCommand implements Runnable {
                         java.util.stream.IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
             }
             TtsTask task = new TtsTask(model, cfg, train, val, batch, seqLen, evalBatches, textLoss, seed);
-            if (codeMap != null) task.startFrom(init, initTts.codebookSize(), codeMap);
+            if (codeMap != null) task.startFrom(init, codeMap);
             else if (init != null) task.startFrom(init);
             long tokensTrain = train.stream().mapToLong(e -> e.tokens().length).sum();
             log.info("{} train / {} val clips ({} dropped as longer than {} tokens), {} train tokens, front-end {}, {} voices",

@@ -49,27 +49,11 @@ public final class HfCheckpoint {
     }
 
     /**
-     * Loads a checkpoint whose config differs from the model's at most in vocab_size: every tensor
-     * as saved, except that of the token embedding (and an untied lm_head) only the first keepRows
-     * rows are taken; the model's other rows keep what they hold (initialise the model first). For
-     * a TTS model moved to a codec with other codes: the text, the specials and the whole body
-     * carry over, and the audio rows, whose codes mean something else now, start fresh.
-     */
-    public static void loadKeepingRows(Qwen3Model model, Path dir, int keepRows) throws IOException {
-        int savedVocab = Qwen3Config.read(dir.resolve("config.json")).vocabSize();
-        if (keepRows < 0 || keepRows > Math.min(savedVocab, model.config.vocabSize()))
-            throw new IllegalArgumentException("cannot keep " + keepRows + " embedding rows of a " + savedVocab + "-token vocabulary in a "
-                    + model.config.vocabSize() + "-token one");
-        int[] source = new int[model.config.vocabSize()];
-        java.util.Arrays.fill(source, -1);
-        for (int i = 0; i < keepRows; i++) source[i] = i;
-        loadRows(model, dir, source);
-    }
-
-    /**
-     * As {@link #loadKeepingRows}, but row i of the token embedding (and of an untied lm_head) is the saved
-     * row sourceRow[i], or keeps what it holds where sourceRow[i] is -1. For a TTS model moved to a codec
-     * whose codes correspond to the old ones: each new audio row starts from its nearest old code's row.
+     * Loads a checkpoint whose config differs from the model's at most in vocab_size: every tensor as saved, except
+     * that row i of the token embedding (and of an untied lm_head) is the saved row sourceRow[i], or keeps what it
+     * holds where sourceRow[i] is -1 (initialise the model first). For a TTS model moved to a codec with other codes:
+     * the text, the specials and the whole body carry over, and each audio row starts from its old code's row where
+     * the codes correspond, or fresh where they do not.
      */
     public static void loadRows(Qwen3Model model, Path dir, int[] sourceRow) throws IOException {
         Qwen3Config saved = Qwen3Config.read(dir.resolve("config.json"));

@@ -40,7 +40,6 @@ public final class TtsTask implements TrainTask {
     private int index;
     private Path start;
     private int[][] startCodeMap;
-    private int startCodebookSize;
 
     public TtsTask(Qwen3Model model, TtsConfig config, List<Example> train, List<Example> val, int B, int T, int evalBatches,
                    boolean textLoss, long seed) {
@@ -88,16 +87,12 @@ public final class TtsTask implements TrainTask {
         }
         try {
             int savedVocab = dev.qwenomni.model.Qwen3Config.read(start.resolve("config.json")).vocabSize();
-            if (startCodeMap != null) {
-                // each audio row from the row of its nearest old code; the text, specials and body as saved
-                model.weights.initialize(s);
-                HfCheckpoint.loadRows(model, start, rowSources(startCodebookSize, startCodeMap));
-            } else if (savedVocab == model.config.vocabSize()) {
+            if (startCodeMap == null && savedVocab == model.config.vocabSize()) {
                 HfCheckpoint.loadMatching(model, start);
             } else {
-                // another codebook size: the audio rows start from the random init, the rest carries over
+                // the text, specials and body as saved; the audio rows from their old codes' rows, or fresh without a code map
                 model.weights.initialize(s);
-                HfCheckpoint.loadKeepingRows(model, start, tokens.audio().audioBase());
+                HfCheckpoint.loadRows(model, start, rowSources());
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -115,29 +110,33 @@ public final class TtsTask implements TrainTask {
     }
 
     /**
-     * A fresh run starts from this checkpoint's weights, trained on the codes of a codec with oldCodebookSize
-     * codes a level; codeMap[level][code] names the old code each of this codec's codes corresponds to (see
-     * {@link dev.qwenomni.codec.CodeCorrespondence}), and each audio row starts from that code's row at the
-     * same frame position instead of fresh.
+     * A fresh run starts from this checkpoint's weights; codeMap[level][code] names the code of the codec it was trained on
+     * that each of this codec's codes corresponds to (see {@link dev.qwenomni.codec.CodeCorrespondence}), and each audio row
+     * starts from that code's row at the same frame position instead of fresh.
      */
-    public TtsTask startFrom(Path checkpoint, int oldCodebookSize, int[][] codeMap) {
+    public TtsTask startFrom(Path checkpoint, int[][] codeMap) {
         this.start = checkpoint;
-        this.startCodebookSize = oldCodebookSize;
-        this.startCodeMap = codeMap;
+        this.startCodeMap = java.util.Objects.requireNonNull(codeMap);
         return this;
     }
 
-    /** Where each embedding row of this model comes from in the start checkpoint: text and specials as they are, audio rows mapped. */
-    private int[] rowSources(int oldCodebookSize, int[][] codeMap) {
+    /**
+     * Where each embedding row of this model comes from in the start checkpoint: the text and specials as they are, the audio
+     * rows through the code map (the old codebook size as the checkpoint's tts.json records it), or nowhere (-1) without one.
+     */
+    private int[] rowSources() throws IOException {
         var here = tokens.audio();
-        var old = new dev.qwenomni.codec.OrpheusLayout(here.audioBase(), oldCodebookSize);
         int[] src = new int[model.config.vocabSize()];
         java.util.Arrays.fill(src, -1);
         for (int i = 0; i < here.audioBase(); i++) src[i] = i;
-        int[] audio = here.tokensFrom(old, codeMap);
-        System.arraycopy(audio, 0, src, here.audioBase(), audio.length);
+        if (startCodeMap != null) {
+            var old = new OrpheusLayout(here.audioBase(), TtsConfig.read(start).codebookSize());
+            int[] audio = here.tokensFrom(old, startCodeMap);
+            System.arraycopy(audio, 0, src, here.audioBase(), audio.length);
+        }
         return src;
     }
+
     @Override public long unitsPerStep() { return (long) B * T; }
     @Override public String unitName() { return "token"; }
 

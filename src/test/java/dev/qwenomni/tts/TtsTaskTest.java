@@ -134,7 +134,7 @@ class TtsTaskTest {
         Qwen3Model moved = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED), plain = new Qwen3Model(GROWN_MODEL, AttentionKind.MATERIALIZED);
         int[][] map = new int[3][32];
         for (int[] level : map) for (int c = 0; c < 32; c++) level[c] = r.nextInt(16);
-        new TtsTask(moved, GROWN, train, val, 2, 128, 2, false, 3).startFrom(dir, 16, map).initialize(99);
+        new TtsTask(moved, GROWN, train, val, 2, 128, 2, false, 3).startFrom(dir, map).initialize(99);
         plain.weights.initialize(99);
         int base = 264, H = 32, end = base + 7 * 32;
         var e = moved.weights.embed;
