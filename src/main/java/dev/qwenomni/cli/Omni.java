@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The `omni` command line. */
 @Command(name = "omni", mixinStandardHelpOptions = true, version = "qwen-omni 0.1.0",
         description = "Qwen3-style speech LM and SNAC-style codec on the JVM.",
-        subcommands = {TrainCommand.class, LogitsCommand.class, BenchCommand.class, DataCommand.class, AsrCommand.class, CodecCommand.class, TtsCommand.class, SpeakCommand.class, PeerBenchCommand.class,
+        subcommands = {TrainCommand.class, LogitsCommand.class, BenchCommand.class, DataCommand.class, AsrCommand.class, CodecCommand.class, TtsCommand.class, SpeakCommand.class, PeerBenchCommand.class, ConvertCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Omni implements Runnable {
     @CommandLine.Spec

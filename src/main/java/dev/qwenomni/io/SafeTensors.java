@@ -233,6 +233,17 @@ public final class SafeTensors {
 
     /** Writes float32 tensors in the given order, header padded to 8 bytes; atomic. */
     public static void writeF32(Path file, Map<String, Entry> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, DType.F32);
+    }
+
+    /**
+     * Writes float tensors stored as {@code dtype} (F32, BF16 or F16), header padded to 8 bytes; atomic.
+     * Half precision rounds to nearest even. A value that F16 cannot hold (beyond +-65504) is refused,
+     * naming the tensor, rather than written as infinity.
+     */
+    public static void write(Path file, Map<String, Entry> tensors, Map<String, String> metadata, DType dtype) throws IOException {
+        if (dtype != DType.F32 && dtype != DType.BF16 && dtype != DType.F16)
+            throw new IllegalArgumentException(file + ": cannot write float tensors as " + dtype + " (F32, BF16 or F16)");
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
@@ -240,16 +251,16 @@ public final class SafeTensors {
         }
         long offset = 0;
         for (Map.Entry<String, Entry> e : tensors.entrySet()) {
-            long n = 1;
-            for (long s : e.getValue().shape()) n *= s;
+            long n = numel(e.getValue().shape());
             if (e.getValue().data().byteSize() < n * 4)
                 throw new IllegalArgumentException("tensor " + e.getKey() + ": data holds fewer than " + n + " floats");
+            if (dtype != DType.F32) checkRepresentable(file, e.getKey(), e.getValue().data(), n, dtype);
             ObjectNode t = header.putObject(e.getKey());
-            t.put("dtype", "F32");
+            t.put("dtype", dtype.name());
             var sh = t.putArray("shape");
             for (long s : e.getValue().shape()) sh.add(s);
-            t.putArray("data_offsets").add(offset).add(offset + n * 4);
-            offset += n * 4;
+            t.putArray("data_offsets").add(offset).add(offset + n * dtype.bytes);
+            offset += n * dtype.bytes;
         }
         byte[] hjson = JSON.writeValueAsBytes(header);
         int padded = (hjson.length + 7) / 8 * 8;
@@ -260,19 +271,46 @@ public final class SafeTensors {
             while (len.hasRemaining()) ch.write(len);
             ByteBuffer hb = ByteBuffer.wrap(h);
             while (hb.hasRemaining()) ch.write(hb);
-            ValueLayout.OfFloat le = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
             for (Map.Entry<String, Entry> e : tensors.entrySet()) {
-                long n = 1;
-                for (long s : e.getValue().shape()) n *= s;
-                ByteBuffer out = ByteBuffer.allocate((int) Math.min(n * 4, 1 << 20)).order(ByteOrder.LITTLE_ENDIAN);
+                long n = numel(e.getValue().shape());
+                ByteBuffer out = ByteBuffer.allocate((int) Math.min(n * dtype.bytes, 1 << 20)).order(ByteOrder.LITTLE_ENDIAN);
                 MemorySegment src = e.getValue().data();
                 for (long k = 0; k < n; k++) {
-                    out.putFloat(src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, k));
+                    float v = src.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, k);
+                    switch (dtype) {
+                        case F32 -> out.putFloat(v);
+                        case BF16 -> out.putShort(toBf16(v));
+                        default -> out.putShort(Float.floatToFloat16(v));
+                    }
                     if (!out.hasRemaining()) { out.flip(); while (out.hasRemaining()) ch.write(out); out.clear(); }
                 }
                 out.flip();
                 while (out.hasRemaining()) ch.write(out);
             }
         });
+    }
+
+    /** bfloat16 bits of v, rounded to nearest even (the upper half of the float32 bits after rounding). */
+    static short toBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) return (short) ((bits >>> 16) | 0x0040); // keep it a NaN: rounding could clear the mantissa
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    private static void checkRepresentable(Path file, String name, MemorySegment data, long n, DType dtype) {
+        for (long k = 0; k < n; k++) {
+            float v = data.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, k);
+            if (!Float.isFinite(v)) continue; // already not finite: written as it is
+            float back = dtype == DType.BF16 ? Float.intBitsToFloat(toBf16(v) << 16) : Float.float16ToFloat(Float.floatToFloat16(v));
+            if (Float.isInfinite(back))
+                throw new IllegalArgumentException(file + ": tensor " + name + " holds " + v + " at index " + k
+                        + ", beyond the range of " + dtype);
+        }
+    }
+
+    private static long numel(long[] shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        return n;
     }
 }

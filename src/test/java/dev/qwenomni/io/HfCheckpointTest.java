@@ -49,6 +49,42 @@ class HfCheckpointTest {
     }
 
     @Test
+    void halfPrecisionCopyLoadsWithNearlyTheSameLogitsAndLeavesTrainerStateBehind() throws IOException {
+        Qwen3Model a = new Qwen3Model(small(true), AttentionKind.MATERIALIZED);
+        a.weights.initialize(7);
+        Path d = dir.resolve("f32"), h = dir.resolve("bf16");
+        HfCheckpoint.save(a, d, Map.of("step", "3"));
+        Files.writeString(d.resolve("tts.json"), "{\"codebook_size\" : 16}");
+        Files.writeString(d.resolve("training_state.safetensors"), "optimizer moments");
+        HalfPrecisionCopy.Result r = HalfPrecisionCopy.copy(d, h, SafeTensors.DType.BF16);
+        assertEquals(a.params().params().size(), r.tensors());
+        assertEquals(java.util.List.of("training_state.safetensors"), r.leftBehind());
+        assertTrue(r.bytesOut() < 0.6 * r.bytesIn(), r.bytesOut() + " of " + r.bytesIn());
+        assertEquals("{\"codebook_size\" : 16}", Files.readString(h.resolve("tts.json")));
+        assertTrue(Files.readString(h.resolve("config.json")).contains("\"torch_dtype\" : \"bfloat16\""));
+        try (SafeTensors.Reader w = SafeTensors.open(h.resolve("model.safetensors"))) {
+            assertEquals("3", w.metadata().get("step"));
+        }
+        Qwen3Model b = HfCheckpoint.load(h, AttentionKind.MATERIALIZED);
+        int[] ids = {1, 5, 7, 39, 0};
+        a.forward(ids, null, 1, ids.length, 1f);
+        b.forward(ids, null, 1, ids.length, 1f);
+        float[] la = a.logits().data().asFloat(), lb = b.logits().data().asFloat();
+        double maxDiff = 0, maxAbs = 0, changed = 0;
+        for (int i = 0; i < la.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(la[i] - lb[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(la[i]));
+            if (la[i] != lb[i]) changed++;
+        }
+        assertTrue(changed > 0, "the weights were rounded");
+        assertTrue(maxDiff < 0.02 * maxAbs, "bf16 logits within 2% of the largest: " + maxDiff + " vs " + maxAbs);
+        var same = assertThrows(IOException.class, () -> HalfPrecisionCopy.copy(d, d, SafeTensors.DType.BF16));
+        assertTrue(same.getMessage().contains("another folder"), same.getMessage());
+        var none = assertThrows(IOException.class, () -> HalfPrecisionCopy.copy(dir.resolve("nowhere"), h, SafeTensors.DType.BF16));
+        assertTrue(none.getMessage().contains("nowhere") && none.getMessage().contains("model.safetensors"), none.getMessage());
+    }
+
+    @Test
     void shardedIndexLoads() throws IOException {
         Qwen3Model a = new Qwen3Model(small(true), AttentionKind.MATERIALIZED);
         a.weights.initialize(6);

@@ -40,6 +40,45 @@ class SafeTensorsTest {
         }
     }
 
+    @Test
+    void halfPrecisionWritesRoundToNearestEvenAndReadBack() throws IOException {
+        float ulp = 1f / 128;                       // bf16 keeps 7 fraction bits: the spacing just above 1
+        float[] a = {1f + ulp / 2, 1f + 3 * ulp / 2, -2.5f, 1f + ulp / 4, Float.NaN, 0f};
+        Path bf = dir.resolve("bf.safetensors"), h = dir.resolve("h.safetensors");
+        SafeTensors.write(bf, Map.of("w", new SafeTensors.Entry(new long[]{6}, MemorySegment.ofArray(a))), null, SafeTensors.DType.BF16);
+        SafeTensors.write(h, Map.of("w", new SafeTensors.Entry(new long[]{2, 3}, MemorySegment.ofArray(a))), null, SafeTensors.DType.F16);
+        try (SafeTensors.Reader r = SafeTensors.open(bf)) {
+            assertEquals(SafeTensors.DType.BF16, r.info("w").dtype());
+            float[] b = r.floats("w");
+            assertEquals(1f, b[0], "a tie rounds to the even neighbour, down");
+            assertEquals(1f + 2 * ulp, b[1], "a tie rounds to the even neighbour, up");
+            assertEquals(-2.5f, b[2]);
+            assertEquals(1f, b[3], "below half a step rounds down");
+            assertTrue(Float.isNaN(b[4]), "NaN stays NaN");
+        }
+        assertEquals(6 * 2, Files.size(bf) - 8 - headerLength(bf));
+        try (SafeTensors.Reader r = SafeTensors.open(h)) {
+            float[] b = r.floats("w");
+            assertEquals(1f + ulp / 2, b[0], "f16 keeps 10 fraction bits");
+            assertEquals(1f + ulp / 4, b[3]);
+            assertArrayEquals(new long[]{2, 3}, r.info("w").shape());
+        }
+    }
+
+    @Test
+    void f16RefusesValuesBeyondItsRangeNamingTheTensor() {
+        float[] a = {1f, 70000f};
+        var e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(dir.resolve("o.safetensors"),
+                Map.of("big.weight", new SafeTensors.Entry(new long[]{2}, MemorySegment.ofArray(a))), null, SafeTensors.DType.F16));
+        assertTrue(e.getMessage().contains("big.weight") && e.getMessage().contains("70000") && e.getMessage().contains("index 1"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("o.safetensors")), "nothing written");
+    }
+
+    private static long headerLength(Path f) throws IOException {
+        byte[] raw = Files.readAllBytes(f);
+        return ByteBuffer.wrap(raw, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
     /** Writes a file with a hand-made header and data section. */
     private Path raw(String header, int dataBytes, ByteBuffer data) throws IOException {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
