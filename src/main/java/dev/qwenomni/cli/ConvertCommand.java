@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /** Copy a model folder with its weights in half precision: the size to ship, the loaders widen them back. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Copy a model folder (TTS model or codec) with its weights stored as bf16, f16 or f32.")
+        description = {"Copy a model folder (TTS model or codec) with its weights stored as bf16, f16 or f32.",
+                "A converted codec's codebooks are rounded, so its codes are new ones: TTS models trained on the original refuse it."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model folder: config.json + model.safetensors (+ tts.json)") Path in;
     @Parameters(index = "1", description = "folder to write the copy into") Path out;

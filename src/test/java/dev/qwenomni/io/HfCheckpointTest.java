@@ -70,7 +70,8 @@ class HfCheckpointTest {
         a.forward(ids, null, 1, ids.length, 1f);
         b.forward(ids, null, 1, ids.length, 1f);
         float[] la = a.logits().data().asFloat(), lb = b.logits().data().asFloat();
-        double maxDiff = 0, maxAbs = 0, changed = 0;
+        double maxDiff = 0, maxAbs = 0;
+        int changed = 0;
         for (int i = 0; i < la.length; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(la[i] - lb[i]));
             maxAbs = Math.max(maxAbs, Math.abs(la[i]));
