@@ -22,7 +22,6 @@ import java.util.stream.Stream;
  * for starting new runs, not for resuming one.
  */
 public final class HalfPrecisionCopy {
-    static final String WEIGHTS = "model.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private HalfPrecisionCopy() {}
@@ -31,8 +30,8 @@ public final class HalfPrecisionCopy {
     public record Result(int tensors, long bytesIn, long bytesOut, List<String> leftBehind) {}
 
     public static Result copy(Path in, Path out, SafeTensors.DType dtype) throws IOException {
-        Path weights = in.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weights)) throw new IOException(in + ": no " + WEIGHTS + " to convert");
+        Path weights = in.resolve(HfCheckpoint.WEIGHTS);
+        if (!Files.isRegularFile(weights)) throw new IOException(in + ": no " + HfCheckpoint.WEIGHTS + " to convert");
         if (Files.exists(out) && Files.isSameFile(in, out))
             throw new IOException(out + ": the copy must go to another folder than " + in);
         Files.createDirectories(out);
@@ -44,21 +43,21 @@ public final class HalfPrecisionCopy {
                     throw new IOException(weights + ": tensor " + i.name() + " is " + i.dtype() + ", not a float tensor; only model weights convert");
                 tensors.put(i.name(), new SafeTensors.Entry(i.shape(), MemorySegment.ofArray(r.floats(i.name()))));
             }
-            SafeTensors.write(out.resolve(WEIGHTS), tensors, r.metadata(), dtype);
+            SafeTensors.write(out.resolve(HfCheckpoint.WEIGHTS), tensors, r.metadata(), dtype);
             count = tensors.size();
         }
         List<String> left = new ArrayList<>();
         try (Stream<Path> files = Files.list(in)) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
-                if (name.equals(WEIGHTS)) continue;
+                if (name.equals(HfCheckpoint.WEIGHTS)) continue;
                 if (!Files.isRegularFile(f) || !name.endsWith(".json")) { left.add(name); continue; }
                 byte[] bytes = Files.readAllBytes(f);
                 if (name.equals("config.json")) bytes = withTorchDtype(f, bytes, dtype);
                 AtomicFiles.write(out.resolve(name), bytes);
             }
         }
-        return new Result(count, Files.size(weights), Files.size(out.resolve(WEIGHTS)), left);
+        return new Result(count, Files.size(weights), Files.size(out.resolve(HfCheckpoint.WEIGHTS)), left);
     }
 
     /** An HF config names its weights' dtype; keep it true of the copy. Configs without the field stay as they are. */

@@ -45,9 +45,7 @@ public final class SafeTensors {
     /** One tensor's header entry; begin/end are relative to the data section. */
     public record Info(String name, DType dtype, long[] shape, long begin, long end) {
         public long numel() {
-            long n = 1;
-            for (long s : shape) n *= s;
-            return n;
+            return SafeTensors.numel(shape);
         }
     }
 
@@ -308,6 +306,7 @@ public final class SafeTensors {
         }
     }
 
+    // not Tensors.numel: that class starts ND4J, which reading or writing a file does not need
     private static long numel(long[] shape) {
         long n = 1;
         for (long s : shape) n *= s;
