@@ -4,6 +4,8 @@ import dev.qwenomni.audio.Wav;
 import dev.qwenomni.audio.WavStreamWriter;
 import dev.qwenomni.model.DecodeAttention;
 import dev.qwenomni.model.SamplingConfig;
+import dev.qwenomni.tts.BestOf;
+import dev.qwenomni.tts.RecogniserJudge;
 import dev.qwenomni.tts.Synthesizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,6 +40,11 @@ public final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--decode-attention", defaultValue = "scan", description = "decode kernel: scan or gemm") String decodeAttention;
     @Option(names = "--cache", defaultValue = "data/cache", description = "phoneme cache folder") Path cache;
+    @Option(names = "--candidates", defaultValue = "1", description = "renderings sampled per sentence, of which --judge keeps one "
+            + "(candidate j uses seed + j * sentences + i, so candidate 0 is the single sample; default ${DEFAULT-VALUE})") int candidates;
+    @Option(names = "--judge", defaultValue = "likelihood", description = "how the best candidate is chosen: likelihood (the LM's own mean "
+            + "log-probability) or recogniser (pocketsphinx's character error rate against the text, general LM; default ${DEFAULT-VALUE})")
+    String judge;
     /**
      * Direct by default: OpenBLAS picks its sgemm kernel by the matrix shape, so with the gemm kernel a streaming window
      * (narrower than the whole clip) rounds some sums differently, and with the committed codec that flipped 71 of
@@ -61,8 +68,13 @@ public final class SpeakCommand implements Callable<Integer> {
                 : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         List<String> sentences = sentences(input);
         if (sentences.isEmpty()) throw new IllegalArgumentException("no text to speak");
+        if (candidates < 1) throw new IllegalArgumentException("--candidates must be at least 1, not " + candidates);
+        if (stream && candidates > 1)
+            throw new IllegalArgumentException("--stream plays each frame as it is sampled, so it cannot wait to choose among --candidates " + candidates);
+        if (!JUDGES.contains(judge)) throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + judge + "'");
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.parse(decodeAttention), cache.resolve("phonemes"));
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty, repetitionWindow, seed);
+        BestOf.Judge chooser = candidates > 1 ? judge(judge, s.sampleRate()) : BestOf.LIKELIHOOD;
         int rate = s.sampleRate();
         float[] gap = new float[(int) (GAP_SECONDS * rate)];
         long t0 = System.nanoTime();
@@ -83,7 +95,10 @@ public final class SpeakCommand implements Callable<Integer> {
                 samples = w.samples();
             }
         } else {
-            List<Synthesizer.Result> rs = s.synthesize(sentences, voice, sampling, null);
+            BestOf.Picked picked = BestOf.synthesize(s, sentences, voice, sampling, candidates, chooser);
+            List<Synthesizer.Result> rs = picked.results();
+            if (candidates > 1)
+                for (int i = 0; i < rs.size(); i++) System.out.printf(Locale.ROOT, "sentence %d: %s%n", i + 1, picked.summary(i));
             List<float[]> parts = new ArrayList<>();
             for (int i = 0; i < rs.size(); i++) {
                 if (i > 0) parts.add(gap);
@@ -100,6 +115,18 @@ public final class SpeakCommand implements Callable<Integer> {
                 out, seconds, sentences.size(), wall, wall / Math.max(seconds, 1e-9), firstAudio,
                 unfinished > 0 ? "; " + unfinished + " sentence(s) hit the length cap without end_of_speech" : "");
         return 0;
+    }
+
+    static final List<String> JUDGES = List.of("likelihood", "recogniser");
+
+    /** The named judge. The recogniser (installed when missing) works in a temporary folder it deletes. */
+    static BestOf.Judge judge(String name, int sampleRate) {
+        return switch (name) {
+            case "likelihood" -> BestOf.LIKELIHOOD;
+            case "recogniser" -> new RecogniserJudge(dev.qwenomni.asr.Recognizer.openGeneral(2), "general en-us", sampleRate,
+                    Path.of(System.getProperty("java.io.tmpdir")));
+            default -> throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + name + "'");
+        };
     }
 
     /** Sentences: split after . ! ? followed by whitespace; blank pieces dropped. */

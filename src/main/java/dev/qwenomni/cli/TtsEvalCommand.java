@@ -12,6 +12,8 @@ import dev.qwenomni.io.AtomicFiles;
 import dev.qwenomni.model.DecodeAttention;
 import dev.qwenomni.model.SamplingConfig;
 import dev.qwenomni.speech.ManifestEntry;
+import dev.qwenomni.tts.BestOf;
+import dev.qwenomni.tts.RecogniserJudge;
 import dev.qwenomni.tts.Synthesizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +56,11 @@ final class TtsEvalCommand implements Callable<Integer> {
             + "the teacher renders them here, and the recogniser uses its general en-us language model, since the corpus model "
             + "knows only the corpus (e.g. data/eval/harvard-1-5.txt)") Path sentences;
 
+    @Option(names = "--candidates", defaultValue = "1", description = "renderings sampled per sentence, of which --judge keeps one (default ${DEFAULT-VALUE})")
+    int candidates;
+    @Option(names = "--judge", defaultValue = "likelihood", description = "likelihood or recogniser (pocketsphinx with its general LM; "
+            + "the WER reported then is not independent of the choice; default ${DEFAULT-VALUE})") String judge;
+
     /** A sentence to synthesise, and the teacher's rendering of it. */
     private record Item(String text, Path teacherWav) {}
 
@@ -62,24 +69,30 @@ final class TtsEvalCommand implements Callable<Integer> {
         if (sentences == null && !Files.isRegularFile(manifest))
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
         List<String> given = sentences != null ? readSentences(sentences) : null; // checked before the model loads
+        if (candidates < 1) throw new IllegalArgumentException("--candidates must be at least 1, not " + candidates);
+        if (!SpeakCommand.JUDGES.contains(judge)) throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + judge + "'");
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.SCAN, cache.resolve("phonemes"));
         String v = voice != null ? voice : s.config.defaultVoice();
         Files.createDirectories(out.resolve("wav"));
         List<Item> test = sentences != null ? rendered(given, v) : heldOut(v);
         SamplingConfig sampling = new SamplingConfig(temperature, 0, topP, repetitionPenalty, 0, seed);
         int rate = s.sampleRate();
+        BestOf.Judge chooser = candidates > 1 ? SpeakCommand.judge(judge, rate) : BestOf.LIKELIHOOD;
         // resynth: the teacher's audio through our codec, the ceiling the codec sets on our speech
         List<Path> ours = new ArrayList<>(), teacher = new ArrayList<>(), resynth = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         MelCepstrum mc = new MelCepstrum(rate);
         PitchTracker pitch = new PitchTracker(rate);
         PitchTracker.Voicing vOurs = new PitchTracker.Voicing(), vTeacher = new PitchTracker.Voicing(), vResynth = new PitchTracker.Voicing();
-        double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0;
+        double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0, meanLogProb = 0;
+        int[] pickedAt = new int[candidates];
         int unfinished = 0;
         for (int from = 0; from < test.size(); from += batch) {
             List<Item> part = test.subList(from, Math.min(test.size(), from + batch));
             long t0 = System.nanoTime();
-            List<Synthesizer.Result> rs = s.synthesize(part.stream().map(Item::text).toList(), v, sampling.withSeed(seed + from), null);
+            BestOf.Picked picked = BestOf.synthesize(s, part.stream().map(Item::text).toList(), v, sampling.withSeed(seed + from), candidates, chooser);
+            List<Synthesizer.Result> rs = picked.results();
+            for (int pick : picked.picks()) pickedAt[pick]++;
             genSeconds += (System.nanoTime() - t0) / 1e9;
             for (int i = 0; i < part.size(); i++) {
                 Item e = part.get(i);
@@ -95,6 +108,7 @@ final class TtsEvalCommand implements Callable<Integer> {
                 lengthRatio += (r.audio().length / (double) Math.max(1, x.length)) / test.size();
                 mcd += (r.audio().length == 0 ? Double.NaN : mc.mcd(x, r.audio())) / test.size();
                 if (!r.stopped()) unfinished++;
+                meanLogProb += r.meanLogProb() / test.size();
                 s.codec.setNoise(NoiseSource.OFF); // synthesize seeds the noise per text again
                 float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x))), x.length);
                 Path pc = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_codec.wav", from + i));
@@ -123,6 +137,13 @@ final class TtsEvalCommand implements Callable<Integer> {
                 + "sampling temperature %.2f, top-p %.2f, repetition penalty %.2f, seed %d.%n%n", model, codec, v, texts.size(),
                 sentences != null ? "sentences of `" + sentences + "`" : "held-out test sentences (never trained on)",
                 temperature, topP, repetitionPenalty, seed));
+        if (candidates > 1) {
+            md.append(String.format(Locale.ROOT, "Best of %d: each sentence was sampled %d times (candidate j with seed + j * batch + i) and %s chose; "
+                    + "kept per candidate: %s.%n%n", candidates, candidates, chooser.describe(), java.util.Arrays.toString(pickedAt)));
+            if (chooser instanceof RecogniserJudge)
+                md.append("**The recogniser chose what it heard best, so the WER and CER of ours below are not independent measures of "
+                        + "intelligibility**; MCD, voicing and length are.\n\n");
+        }
         md.append("| metric | ours (text -> LM -> codec) | teacher | teacher through our codec |\n|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| WER (pocketsphinx, %s) | %.1f%% | %.1f%% | %.1f%% |%n",
                 sentences != null ? "general en-us LM" : "open corpus LM", 100 * wOurs.wer(), 100 * wTeacher.wer(), 100 * wResynth.wer()));
@@ -138,7 +159,9 @@ final class TtsEvalCommand implements Callable<Integer> {
                 100 * vOurs.voicedShare(), vOurs.medianPeriodicity(), 100 * vTeacher.voicedShare(), vTeacher.medianPeriodicity(),
                 100 * vResynth.voicedShare(), vResynth.medianPeriodicity()));
         md.append(String.format(Locale.ROOT, "| length ratio ours/teacher | %.2f | 1 | 1 |%n", lengthRatio));
-        md.append(String.format(Locale.ROOT, "| real-time factor (generate + decode, batch %d) | %.2f | | |%n", batch, rtf));
+        md.append(String.format(Locale.ROOT, "| LM mean log-probability per choice (kept renderings) | %.3f | | |%n", meanLogProb));
+        md.append(String.format(Locale.ROOT, "| real-time factor (generate%s + decode, batch %d) | %.2f | | |%n",
+                candidates > 1 ? " " + candidates + " candidates, judge" : "", batch, rtf));
         md.append(String.format(Locale.ROOT, "| sentences that hit the length cap | %d | | |%n%n", unfinished));
         md.append("## Examples\n\n");
         for (int i = 0; i < Math.min(examples, texts.size()); i++) {

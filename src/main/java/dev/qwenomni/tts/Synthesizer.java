@@ -66,8 +66,16 @@ public final class Synthesizer {
     /** Audio chunks as they become final (streaming): text index and samples. */
     public interface AudioSink { void accept(int text, float[] audio) throws IOException; }
 
-    /** One text's outcome: audio, codes, whether it ended with end_of_speech, timings. */
-    public record Result(float[] audio, int[][] codes, int frames, boolean stopped, double generateSeconds, double firstAudioSeconds) {}
+    /**
+     * One text's outcome: audio, codes, whether it ended with end_of_speech, timings, and the model's own log-likelihood
+     * of what it sampled: the sum over the choices made (tokens where the grammar allowed more than one) of log p(token),
+     * p being the softmax of the raw logits over the allowed ids, before temperature, top-p and repetition penalty.
+     */
+    public record Result(float[] audio, int[][] codes, int frames, boolean stopped, double generateSeconds, double firstAudioSeconds,
+                         double logProb, int choices) {
+        /** Mean log-probability per choice (0 when there was none). */
+        public double meanLogProb() { return choices == 0 ? 0 : logProb / choices; }
+    }
 
     public List<Result> synthesize(List<String> texts, String voice, SamplingConfig sampling, AudioSink stream) throws IOException {
         long t0 = System.nanoTime();
@@ -87,6 +95,8 @@ public final class Synthesizer {
         int[][] generated = new int[n][maxLen];
         int[] count = new int[n];
         boolean[] done = new boolean[n], stopped = new boolean[n];
+        double[] logProb = new double[n];
+        int[] choices = new int[n];
         float[][] logits = new float[n][];
         StreamingDecoder[] streams = new StreamingDecoder[n];
         double[] firstAudio = new double[n], finished = new double[n];
@@ -104,6 +114,10 @@ public final class Synthesizer {
                 if (done[i]) continue;
                 int[] allowed = count[i] >= maxFrames[i] * OrpheusLayout.FRAME ? new int[]{tokens.endOfSpeech()} : tokens.allowedAfter(count[i], 1);
                 int tok = samplers[i].sample(logits[i], allowed, generated[i], count[i]);
+                if (allowed.length > 1) {
+                    logProb[i] += logProbAmong(logits[i], allowed, tok);
+                    choices[i]++;
+                }
                 if (tok == tokens.endOfSpeech()) {
                     done[i] = true;
                     stopped[i] = count[i] < maxFrames[i] * OrpheusLayout.FRAME || allowed.length > 1;
@@ -141,9 +155,18 @@ public final class Synthesizer {
             float[] audio = stream != null || count[i] == 0 ? new float[0] : codec.decode(codes);
             double gen = (System.nanoTime() - t0) / 1e9;
             out.add(new Result(audio, codes, count[i] / OrpheusLayout.FRAME, stopped[i], stream != null ? finished[i] : gen,
-                    stream != null ? firstAudio[i] : gen));
+                    stream != null ? firstAudio[i] : gen, logProb[i], choices[i]));
         }
         return out;
+    }
+
+    /** log softmax(logits restricted to allowed)[tok], in double. */
+    static double logProbAmong(float[] logits, int[] allowed, int tok) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int a : allowed) max = Math.max(max, logits[a]);
+        double sum = 0;
+        for (int a : allowed) sum += Math.exp(logits[a] - max);
+        return logits[tok] - max - Math.log(sum);
     }
 
     private static void markFirst(double[] first, int i, float[] chunk, long t0) {

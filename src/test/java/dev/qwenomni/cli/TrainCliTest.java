@@ -189,4 +189,19 @@ class TrainCliTest {
         assertEquals(1, rc);
         assertTrue(err.toString().contains("nowhere") && err.toString().contains("config.json"), err.toString());
     }
+
+    @Test
+    void speakRefusesCandidatesItCannotChooseAmong() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Omni.commandLine();
+        cl.setErr(new PrintWriter(err));
+        String out = dir.resolve("never.wav").toString();
+        assertEquals(1, cl.execute("speak", "Hello.", "--stream", "--candidates", "2", "-o", out));
+        assertTrue(err.toString().contains("--stream") && err.toString().contains("--candidates 2"), err.toString());
+        assertEquals(1, cl.execute("speak", "Hello.", "--candidates", "0", "-o", out));
+        assertTrue(err.toString().contains("--candidates must be at least 1, not 0"), err.toString());
+        assertEquals(1, cl.execute("speak", "Hello.", "--candidates", "3", "--judge", "ears", "-o", out));
+        assertTrue(err.toString().contains("--judge must be likelihood or recogniser, not 'ears'"), err.toString());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("never.wav")));
+    }
 }

@@ -107,6 +107,46 @@ class SynthesizerTest {
         assertEquals(OrpheusLayout.FRAME, r.codes()[0].length * OrpheusLayout.FRAME);
     }
 
+    /**
+     * The log-likelihood a result carries is the model's: a full (uncached) forward over prompt + sampled tokens gives
+     * the same sum of log-softmax over the grammar's allowed ids at each choice, although sampling used top-p and a
+     * repetition penalty (which must not leak into it).
+     */
+    @Test
+    void logProbIsWhatAFullForwardGivesTheChoices() throws Exception {
+        Synthesizer s = tiny(7);
+        String text = "Hello there.";
+        Synthesizer.Result r = s.synthesize(List.of(text), null, new SamplingConfig(1.0, 0, 0.9, 1.3, 0, 5), null).get(0);
+        SpeechTokens tk = s.config.tokens();
+        String symbols = s.config.frontEnd().symbols(List.of(text), null).get(0);
+        int[] prompt = tk.prompt(TtsExamples.textIds(TtsExamples.promptText(s.config.defaultVoice(), symbols)));
+        int[] audio = tk.audio().toTokens(r.codes());
+        int[] seq = java.util.Arrays.copyOf(prompt, prompt.length + audio.length + 1);
+        System.arraycopy(audio, 0, seq, prompt.length, audio.length);
+        seq[seq.length - 1] = tk.endOfSpeech();
+        int T = seq.length - 1;
+        s.lm.forward(java.util.Arrays.copyOf(seq, T), null, 1, T, 1f);
+        float[] logits = s.lm.logits().data().asFloat();
+        int V = s.lm.config.vocabSize();
+        double expected = 0;
+        int choices = 0;
+        for (int k = 0; k <= audio.length; k++) {
+            int[] allowed = k == audio.length && !r.stopped() ? new int[]{tk.endOfSpeech()} : tk.allowedAfter(k, 1);
+            if (allowed.length < 2) continue;
+            float[] row = java.util.Arrays.copyOfRange(logits, (prompt.length - 1 + k) * V, (prompt.length + k) * V);
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int a : allowed) max = Math.max(max, row[a]);
+            for (int a : allowed) sum += Math.exp(row[a] - max);
+            expected += row[seq[prompt.length + k]] - max - Math.log(sum);
+            choices++;
+        }
+        assertEquals(choices, r.choices());
+        assertEquals(audio.length + (r.stopped() ? 1 : 0), r.choices(), "every audio token is a choice, and a sampled end");
+        assertTrue(r.logProb() < 0);
+        assertEquals(expected, r.logProb(), 1e-4 * Math.abs(expected), "cached decode's log-likelihood against the full forward's");
+        assertEquals(expected / choices, r.meanLogProb(), 1e-4 * Math.abs(expected / choices));
+    }
+
     static void zero(dev.qwenomni.tensor.ParamStore.Param p) {
         for (long i = 0; i < p.size; i++) dev.qwenomni.tensor.Kernels.set(p.v, i, 0f);
     }
