@@ -24,6 +24,9 @@ public final class BestOf {
 
         /** What the score is, for reports. */
         String describe();
+
+        /** Whether scoring listens to the audio; when not, only the kept candidates are decoded. */
+        default boolean needsAudio() { return true; }
     }
 
     /** The model's own judgement, no outside listener: the negative mean log-probability of the sampled choices. */
@@ -33,6 +36,8 @@ public final class BestOf {
         }
 
         @Override public String describe() { return "the LM's negative mean log-probability of its choices"; }
+
+        @Override public boolean needsAudio() { return false; }
     };
 
     /** The kept rendering of each text, which candidate it was, and every candidate's score ([text][candidate]). */
@@ -50,7 +55,8 @@ public final class BestOf {
         int n = texts.size();
         List<String> batch = new ArrayList<>(n * candidates);
         for (int j = 0; j < candidates; j++) batch.addAll(texts);
-        List<Synthesizer.Result> all = s.synthesize(batch, voice, sampling, null);
+        boolean decodeAll = candidates == 1 || judge.needsAudio();
+        List<Synthesizer.Result> all = s.synthesize(batch, voice, sampling, null, decodeAll);
         double[] flat = candidates == 1 ? new double[n] : judge.scores(batch, all);
         if (flat.length != all.size())
             throw new IllegalStateException("the judge scored " + flat.length + " of " + all.size() + " candidates");
@@ -65,7 +71,15 @@ public final class BestOf {
                 if (j > 0 && better(all.get(j * n + i), scores[i][j], all.get(best * n + i), scores[i][best])) best = j;
             }
             picks[i] = best;
-            kept.add(all.get(best * n + i));
+            Synthesizer.Result r = all.get(best * n + i);
+            if (!decodeAll && r.frames() > 0) {
+                long t0 = System.nanoTime();
+                float[] audio = s.render(r.codes(), sampling.seed() + (long) best * n + i);
+                double decodeSeconds = (System.nanoTime() - t0) / 1e9;
+                r = new Synthesizer.Result(audio, r.codes(), r.frames(), r.stopped(), r.generateSeconds() + decodeSeconds,
+                        r.firstAudioSeconds() + decodeSeconds, r.logProb(), r.choices());
+            }
+            kept.add(r);
         }
         return new Picked(kept, picks, scores, logProbs);
     }

@@ -78,6 +78,14 @@ public final class Synthesizer {
     }
 
     public List<Result> synthesize(List<String> texts, String voice, SamplingConfig sampling, AudioSink stream) throws IOException {
+        return synthesize(texts, voice, sampling, stream, true);
+    }
+
+    /**
+     * As above; with decode false (and no stream) the results carry codes but no audio, for a caller that renders only
+     * some of them ({@link #render}).
+     */
+    public List<Result> synthesize(List<String> texts, String voice, SamplingConfig sampling, AudioSink stream, boolean decode) throws IOException {
         long t0 = System.nanoTime();
         int n = texts.size();
         List<String> symbols = config.frontEnd().symbols(texts, phonemeCache);
@@ -151,8 +159,7 @@ public final class Synthesizer {
         List<Result> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int[][] codes = tokens.audio().toCodes(Arrays.copyOf(generated[i], count[i]));
-            codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
-            float[] audio = stream != null || count[i] == 0 ? new float[0] : codec.decode(codes);
+            float[] audio = stream != null || count[i] == 0 || !decode ? new float[0] : render(codes, sampling.seed() + i);
             double gen = (System.nanoTime() - t0) / 1e9;
             out.add(new Result(audio, codes, count[i] / OrpheusLayout.FRAME, stopped[i], stream != null ? finished[i] : gen,
                     stream != null ? firstAudio[i] : gen, logProb[i], choices[i]));
@@ -167,6 +174,12 @@ public final class Synthesizer {
         double sum = 0;
         for (int a : allowed) sum += Math.exp(logits[a] - max);
         return logits[tok] - max - Math.log(sum);
+    }
+
+    /** The audio of codes sampled with this seed: the decoder's noise is drawn from the same seed, as in synthesize. */
+    public float[] render(int[][] codes, long seed) {
+        codec.setNoise(NoiseSource.seeded(seed));
+        return codec.decode(codes);
     }
 
     private static void markFirst(double[] first, int i, float[] chunk, long t0) {

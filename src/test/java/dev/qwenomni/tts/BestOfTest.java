@@ -94,6 +94,10 @@ class BestOfTest {
                 anyStopped |= stopped[j];
             }
             assertEquals(anyStopped, p.results().get(i).stopped(), "text " + i + ": a stopped candidate is kept when there is one");
+            // this judge does not listen, so only the kept candidate was decoded, with its own seed's noise
+            Synthesizer.Result alone = s.synthesize(List.of(TEXTS.get(i)), null, SAMPLING.withSeed(42 + p.picks()[i] * 2L + i), null).get(0);
+            assertArrayEquals(alone.audio(), p.results().get(i).audio(), "text " + i + ": the kept candidate's audio");
+            assertTrue(p.results().get(i).audio().length > 0);
             for (int j = 0; j < 4; j++)
                 if (stopped[j] || !anyStopped)
                     assertTrue(kept >= p.meanLogProbs()[i][j] - 1e-12, "text " + i + ": candidate " + j + " is likelier than the kept one");
