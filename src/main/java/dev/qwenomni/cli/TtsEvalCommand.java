@@ -86,13 +86,17 @@ final class TtsEvalCommand implements Callable<Integer> {
         PitchTracker.Voicing vOurs = new PitchTracker.Voicing(), vTeacher = new PitchTracker.Voicing(), vResynth = new PitchTracker.Voicing();
         double mcd = 0, mcdResynth = 0, genSeconds = 0, audioSeconds = 0, lengthRatio = 0, meanLogProb = 0;
         int[] pickedAt = new int[candidates];
+        List<String> kept = new ArrayList<>(); // per sentence: which candidate, and its mean log-probability
         int unfinished = 0;
         for (int from = 0; from < test.size(); from += batch) {
             List<Item> part = test.subList(from, Math.min(test.size(), from + batch));
             long t0 = System.nanoTime();
             BestOf.Picked picked = BestOf.synthesize(s, part.stream().map(Item::text).toList(), v, sampling.withSeed(seed + from), candidates, chooser);
             List<Synthesizer.Result> rs = picked.results();
-            for (int pick : picked.picks()) pickedAt[pick]++;
+            for (int i = 0; i < part.size(); i++) {
+                pickedAt[picked.picks()[i]]++;
+                kept.add(picked.picks()[i] + "\t" + String.format(Locale.ROOT, "%.4f", rs.get(i).meanLogProb()));
+            }
             genSeconds += (System.nanoTime() - t0) / 1e9;
             for (int i = 0; i < part.size(); i++) {
                 Item e = part.get(i);
@@ -131,6 +135,11 @@ final class TtsEvalCommand implements Callable<Integer> {
         ErrorRate.Totals wOurs = ErrorRate.score(texts, hypOurs), wTeacher = ErrorRate.score(texts, hypTeacher),
                 wResynth = ErrorRate.score(texts, hypResynth);
         double rtf = genSeconds / Math.max(audioSeconds, 1e-9);
+        StringBuilder tsv = new StringBuilder("file\treference\tours\tteacher\tteacher_through_codec\tcandidate\tmean_log_prob\n");
+        for (int k = 0; k < texts.size(); k++)
+            tsv.append(ours.get(k).getFileName()).append('\t').append(texts.get(k)).append('\t').append(hypOurs.get(k)).append('\t')
+                    .append(hypTeacher.get(k)).append('\t').append(hypResynth.get(k)).append('\t').append(kept.get(k)).append('\n');
+        AtomicFiles.write(out.resolve("transcripts.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
         StringBuilder md = new StringBuilder();
         md.append("# TTS evaluation\n\n");
         md.append(String.format(Locale.ROOT, "Model `%s`, codec `%s`, voice `%s`, %d %s, "
@@ -170,7 +179,7 @@ final class TtsEvalCommand implements Callable<Integer> {
         }
         AtomicFiles.write(out.resolve("report.md"), md.toString().getBytes(StandardCharsets.UTF_8));
         System.out.print(md);
-        System.out.println("report: " + out.resolve("report.md"));
+        System.out.println("report: " + out.resolve("report.md") + "; what the recogniser heard: " + out.resolve("transcripts.tsv"));
         return 0;
     }
 

@@ -116,6 +116,23 @@ class CommittedTtsTest {
         for (String f : List.of("000_ours.wav", "001_ours.wav", "000_teacher_native.wav", "001_teacher_native.wav", "000_codec.wav"))
             assertTrue(Files.isRegularFile(out.resolve("wav").resolve(f)), f);
         assertTrue(Files.isRegularFile(out.resolve("000.png")));
+        List<String> heard = Files.readAllLines(out.resolve("transcripts.tsv"));
+        assertEquals(3, heard.size(), String.join("\n", heard));
+        assertTrue(heard.get(1).startsWith("000_ours.wav\tThe birch canoe slid on the smooth planks.\t"), heard.get(1));
+        String[] row = heard.get(1).split("\t", -1);
+        assertEquals(7, row.length, heard.get(1));
+        assertTrue(row[3].startsWith("the birch"), "the teacher's transcript: " + row[3]);
+        assertEquals("0", row[5], "one candidate");
+        assertTrue(Double.parseDouble(row[6]) < 0, "a log-probability: " + row[6]);
+
+        // best of 2 by the LM's likelihood: the report says how the renderings were chosen, and which were kept
+        Path best = tmp.resolve("eval-best");
+        assertEquals(0, dev.qwenomni.cli.Omni.commandLine().execute("tts", "eval", "--sentences", "data/eval/harvard-1-5.txt", "--limit", "2",
+                "--examples", "0", "--candidates", "2", "--out", best.toString(), "--cache", tmp.toString()));
+        String bestReport = Files.readString(best.resolve("report.md"));
+        assertTrue(bestReport.contains("Best of 2: each sentence was sampled 2 times") && bestReport.contains("negative mean log-probability"), bestReport);
+        java.util.regex.Matcher keptCounts = java.util.regex.Pattern.compile("kept per candidate: \\[(\\d+), (\\d+)\\]").matcher(bestReport);
+        assertTrue(keptCounts.find() && Integer.parseInt(keptCounts.group(1)) + Integer.parseInt(keptCounts.group(2)) == 2, bestReport);
     }
 
     @Test
