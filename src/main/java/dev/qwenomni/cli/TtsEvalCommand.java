@@ -147,7 +147,7 @@ final class TtsEvalCommand implements Callable<Integer> {
                 sentences != null ? "sentences of `" + sentences + "`" : "held-out test sentences (never trained on)",
                 temperature, topP, repetitionPenalty, seed));
         if (candidates > 1) {
-            md.append(String.format(Locale.ROOT, "Best of %d: each sentence was sampled %d times (candidate j with seed + j * batch + i) and %s chose; "
+            md.append(String.format(Locale.ROOT, "Best of %d: each sentence was sampled %d times (in a batch of b sentences drawing from seed s, candidate j of sentence i with s + j * b + i) and %s chose; "
                     + "kept per candidate: %s.%n%n", candidates, candidates, chooser.describe(), java.util.Arrays.toString(pickedAt)));
             if (chooser instanceof RecogniserJudge)
                 md.append("**The recogniser chose what it heard best, so the WER and CER of ours below are not independent measures of "

@@ -40,7 +40,7 @@ public final class BestOf {
         @Override public boolean needsAudio() { return false; }
     };
 
-    /** The kept rendering of each text, which candidate it was, and every candidate's score ([text][candidate]). */
+    /** The kept rendering of each text, which candidate it was, and every candidate's score and mean log-probability ([text][candidate]). */
     public record Picked(List<Synthesizer.Result> results, int[] picks, double[][] scores, double[][] meanLogProbs) {
         public String summary(int text) {
             StringBuilder b = new StringBuilder("candidate ").append(picks[text]).append(" of ").append(scores[text].length).append(" (scores");
