@@ -71,7 +71,7 @@ public final class SpeakCommand implements Callable<Integer> {
         if (candidates < 1) throw new IllegalArgumentException("--candidates must be at least 1, not " + candidates);
         if (stream && candidates > 1)
             throw new IllegalArgumentException("--stream plays each frame as it is sampled, so it cannot wait to choose among --candidates " + candidates);
-        if (!JUDGES.contains(judge)) throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + judge + "'");
+        checkJudge(judge);
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.parse(decodeAttention), cache.resolve("phonemes"));
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty, repetitionWindow, seed);
         BestOf.Judge chooser = candidates > 1 ? judge(judge, s.sampleRate()) : BestOf.LIKELIHOOD;
@@ -117,16 +117,17 @@ public final class SpeakCommand implements Callable<Integer> {
         return 0;
     }
 
-    static final List<String> JUDGES = List.of("likelihood", "recogniser");
+    /** Refuses an unknown --judge before any model loads. */
+    static void checkJudge(String name) {
+        if (!name.equals("likelihood") && !name.equals("recogniser"))
+            throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + name + "'");
+    }
 
     /** The named judge. The recogniser (installed when missing) works in a temporary folder it deletes. */
     static BestOf.Judge judge(String name, int sampleRate) {
-        return switch (name) {
-            case "likelihood" -> BestOf.LIKELIHOOD;
-            case "recogniser" -> new RecogniserJudge(dev.qwenomni.asr.Recognizer.openGeneral(2), "general en-us", sampleRate,
-                    Path.of(System.getProperty("java.io.tmpdir")));
-            default -> throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + name + "'");
-        };
+        checkJudge(name);
+        return name.equals("likelihood") ? BestOf.LIKELIHOOD : new RecogniserJudge(dev.qwenomni.asr.Recognizer.openGeneral(2),
+                "general en-us", sampleRate, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** Sentences: split after . ! ? followed by whitespace; blank pieces dropped. */

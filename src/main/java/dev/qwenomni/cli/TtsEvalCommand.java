@@ -70,7 +70,7 @@ final class TtsEvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(manifest + " not found: build the speech data first (./omni data build)");
         List<String> given = sentences != null ? readSentences(sentences) : null; // checked before the model loads
         if (candidates < 1) throw new IllegalArgumentException("--candidates must be at least 1, not " + candidates);
-        if (!SpeakCommand.JUDGES.contains(judge)) throw new IllegalArgumentException("--judge must be likelihood or recogniser, not '" + judge + "'");
+        SpeakCommand.checkJudge(judge);
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.SCAN, cache.resolve("phonemes"));
         String v = voice != null ? voice : s.config.defaultVoice();
         Files.createDirectories(out.resolve("wav"));

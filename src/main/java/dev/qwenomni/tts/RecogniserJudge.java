@@ -21,7 +21,6 @@ public final class RecogniserJudge implements BestOf.Judge {
     private final int sampleRate;
     private final Path workDir;
     private final String lmName;
-    private List<String> lastHeard = List.of();
 
     public RecogniserJudge(Recognizer recogniser, String lmName, int sampleRate, Path workDir) {
         this.recogniser = recogniser;
@@ -33,6 +32,7 @@ public final class RecogniserJudge implements BestOf.Judge {
     @Override
     public double[] scores(List<String> texts, List<Synthesizer.Result> candidates) throws IOException {
         Path dir = Files.createTempDirectory(Files.createDirectories(workDir), "candidates");
+        List<String> heard;
         try {
             List<Path> wavs = new ArrayList<>();
             for (int k = 0; k < candidates.size(); k++) {
@@ -40,17 +40,14 @@ public final class RecogniserJudge implements BestOf.Judge {
                 Wav.write(p, candidates.get(k).audio(), sampleRate);
                 wavs.add(p);
             }
-            lastHeard = recogniser.transcribe(wavs, dir.resolve("asr"));
+            heard = recogniser.transcribe(wavs, dir.resolve("asr"));
         } finally {
             FileTrees.delete(dir);
         }
         double[] s = new double[candidates.size()];
-        for (int k = 0; k < s.length; k++) s[k] = ErrorRate.score(List.of(texts.get(k)), List.of(lastHeard.get(k))).cer();
+        for (int k = 0; k < s.length; k++) s[k] = ErrorRate.score(List.of(texts.get(k)), List.of(heard.get(k))).cer();
         return s;
     }
-
-    /** What the recogniser heard in each candidate of the last call, in batch order. */
-    public List<String> lastHeard() { return lastHeard; }
 
     @Override public String describe() { return "the recogniser's character error rate (pocketsphinx, " + lmName + " LM)"; }
 }
