@@ -24,7 +24,7 @@ public final class AsrCommand implements Callable<Integer> {
     @Option(names = "--reference", description = "another rendering of the same sentence: report mel-cepstral distortion (DTW)") Path reference;
     @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
     @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
-    @Option(names = "--cache", defaultValue = "data/cache/speech/asr") Path cache;
+    @Option(names = "--cache", defaultValue = DataPaths.CACHE + "/speech/asr") Path cache;
 
     @Override
     public Integer call() throws Exception {

@@ -52,8 +52,7 @@ public final class CodecCommand implements Runnable {
             SnacCodec c = CodecCheckpoint.load(codec);
             Wav.Audio a = Wav.read(wav);
             float[] x = Resampler.resample(a.samples(), a.sampleRate(), c.config.samplingRate());
-            c.setNoise(NoiseSource.OFF);
-            int[][] codes = search == null ? c.encode(x) : new dev.qwenomni.codec.CodeSearch(c, search).encode(c.preprocess(x));
+            int[][] codes = search == null ? c.encode(x) : new dev.qwenomni.codec.CodeSearch(c, search, NoiseSource.OFF).encode(c.preprocess(x));
             ObjectMapper json = new ObjectMapper();
             ObjectNode root = json.createObjectNode();
             root.put("sampling_rate", c.config.samplingRate());
@@ -78,12 +77,8 @@ public final class CodecCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            return dev.qwenomni.nn.ConvKernel.during(dev.qwenomni.nn.ConvKernel.parse(convKernel), this::decode);
-        }
-
-        private Integer decode() throws Exception {
-            SnacCodec c = CodecCheckpoint.load(codec);
-            c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
+            SnacCodec c = CodecCheckpoint.load(codec).useConvKernel(ConvKernel.parse(convKernel));
+            NoiseSource noise = noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed);
             JsonNode levels = new ObjectMapper().readTree(codesJson.toFile()).path("codes");
             if (!levels.isArray()) throw new IllegalArgumentException(codesJson + ": no \"codes\" list");
             int[][] codes = new int[levels.size()][];
@@ -95,7 +90,7 @@ public final class CodecCommand implements Runnable {
             float[] audio;
             double firstAudio = Double.NaN;
             if (stream) {
-                StreamingDecoder s = new StreamingDecoder(c);
+                StreamingDecoder s = new StreamingDecoder(c, noise);
                 audio = new float[0];
                 int[] strides = c.config.vqStrides();
                 for (int f = 0; f < codes[0].length; f++) {
@@ -110,7 +105,7 @@ public final class CodecCommand implements Runnable {
                 }
                 audio = concat(audio, s.finish());
             } else {
-                audio = c.decode(codes);
+                audio = c.decode(codes, noise);
             }
             double sec = (System.nanoTime() - t0) / 1e9, dur = (double) audio.length / c.config.samplingRate();
             Wav.write(wav, audio, c.config.samplingRate());
@@ -161,7 +156,7 @@ public final class CodecCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SnacCodec c = CodecCheckpoint.load(codec);
-            c.setNoise(noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed));
+            NoiseSource noise = noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed);
             c.setCodeChoice(switch (codeChoice) {
                 case "cosine", "search" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.COSINE;
                 case "euclidean" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.EUCLIDEAN;
@@ -170,7 +165,7 @@ public final class CodecCommand implements Runnable {
             if (candidates != null && !codeChoice.equals("search"))
                 throw new IllegalArgumentException("--candidates is for --code-choice search, not " + codeChoice);
             dev.qwenomni.codec.CodeSearch search = codeChoice.equals("search")
-                    ? new dev.qwenomni.codec.CodeSearch(c, candidates == null ? 4 : candidates) : null;
+                    ? new dev.qwenomni.codec.CodeSearch(c, candidates == null ? 4 : candidates, noise) : null;
             if (search != null && unquantized) throw new IllegalArgumentException("--unquantized decodes no codes: drop --code-choice search");
             List<Path> wavs = new java.util.ArrayList<>();
             List<String> texts = new java.util.ArrayList<>();
@@ -196,7 +191,6 @@ public final class CodecCommand implements Runnable {
             if (bandSplits != null && !wer) throw new IllegalArgumentException("--band-split needs --wer");
             if (against != null && !wer) throw new IllegalArgumentException("--against needs --wer");
             SnacCodec other = against == null ? null : CodecCheckpoint.load(against);
-            if (other != null) other.setNoise(NoiseSource.OFF);
             if (other != null && other.config.samplingRate() != c.config.samplingRate())
                 throw new IllegalArgumentException("--against " + against + " runs at " + other.config.samplingRate() + " Hz, " + codec + " at "
                         + c.config.samplingRate() + " Hz: compare codecs of one rate");
@@ -230,7 +224,7 @@ public final class CodecCommand implements Runnable {
                     float[] x = c.preprocess(raw);
                     long t0 = System.nanoTime();
                     int[][] codes = search != null ? search.encode(x) : c.encode(x);
-                    float[] y = unquantized ? c.reconstructUnquantized(x) : c.decode(codes);
+                    float[] y = unquantized ? c.reconstructUnquantized(x, noise) : c.decode(codes, noise);
                     wall += (System.nanoTime() - t0) / 1e9;
                     for (int l = 0; l < codes.length; l++) for (int k : codes[l]) usage[l][k]++;
                     clipMel[i] = spectral.compute(y, x, null, 0, 0).mel();
@@ -246,7 +240,7 @@ public final class CodecCommand implements Runnable {
                     Wav.write(r, yRaw, c.config.samplingRate());
                     resynth.add(r);
                     if (other != null) {
-                        float[] yo = other.decode(other.encode(other.preprocess(raw)));
+                        float[] yo = other.decode(other.encode(other.preprocess(raw)), NoiseSource.OFF);
                         otherMel += spectral.compute(Arrays.copyOf(yo, x.length), x, null, 0, 0).mel() / wavs.size();
                         Path ro = java.nio.file.Files.createDirectories(dir.resolve("against")).resolve(r.getFileName());
                         Wav.write(ro, Arrays.copyOf(yo, raw.length), c.config.samplingRate());
@@ -406,8 +400,6 @@ public final class CodecCommand implements Runnable {
             if (decoderDim != null) wide = dev.qwenomni.codec.CodecWidening.widenDecoder(wide, decoderDim, noise, encoderDim == null ? seed : seed + 1);
             CodecCheckpoint.save(wide, out);
             // how far the noise moved the output: decode a few seconds of codes both ways
-            src.setNoise(NoiseSource.OFF);
-            wide.setNoise(NoiseSource.OFF);
             int[][] codes = new int[src.config.vqStrides().length][];
             Random r = new Random(seed);
             int frames = 64;
@@ -415,7 +407,7 @@ public final class CodecCommand implements Runnable {
                 codes[l] = new int[frames * src.config.vqStrides()[0] / src.config.vqStrides()[l]];
                 for (int t = 0; t < codes[l].length; t++) codes[l][t] = r.nextInt(src.config.codebookSize());
             }
-            float[] a = src.decode(codes), b = wide.decode(codes);
+            float[] a = src.decode(codes, NoiseSource.OFF), b = wide.decode(codes, NoiseSource.OFF);
             double diff = 0, energy = 0;
             for (int i = 0; i < a.length; i++) { diff += (a[i] - b[i]) * (double) (a[i] - b[i]); energy += (double) a[i] * a[i]; }
             System.out.printf(Locale.ROOT, "%s: encoder_dim %d -> %d, decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
@@ -434,7 +426,7 @@ public final class CodecCommand implements Runnable {
     static final class Grow implements Callable<Integer> {
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Option(names = "--codebook-size", required = true, description = "the new codebook_size (larger than the codec's)") int codebookSize;
-        @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl",
+        @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech/manifest.jsonl",
                 description = "speech manifest whose train clips seed the new codes (default ${DEFAULT-VALUE})") Path manifest;
         @Option(names = "--out", required = true) Path out;
         @Option(names = "--seed", defaultValue = "1") long seed;
@@ -498,7 +490,7 @@ public final class CodecCommand implements Runnable {
             SnacConfig cfg = config.equals("snac24") ? SnacConfig.SNAC_24KHZ : SnacConfig.read(Path.of(config));
             SnacCodec c = new SnacCodec(cfg);
             c.initialize(1);
-            c.setNoise(NoiseSource.seeded(1));
+            NoiseSource noise = NoiseSource.seeded(1);
             int[] strides = cfg.vqStrides();
             int coarse = Math.max(1, frames / strides[0]);
             int[][] codes = new int[strides.length][];
@@ -510,16 +502,14 @@ public final class CodecCommand implements Runnable {
             double seconds = (double) coarse * strides[0] * cfg.hopLength() / cfg.samplingRate();
             System.out.printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
             for (String k : kernels) {
-                double[] t = ConvKernel.during(ConvKernel.parse(k), () -> {
-                    c.decode(codes); // warm-up
-                    double[] times = new double[repeats];
-                    for (int i = 0; i < repeats; i++) {
-                        long t0 = System.nanoTime();
-                        c.decode(codes);
-                        times[i] = (System.nanoTime() - t0) / 1e9;
-                    }
-                    return times;
-                });
+                c.useConvKernel(ConvKernel.parse(k));
+                c.decode(codes, noise); // warm-up
+                double[] t = new double[repeats];
+                for (int i = 0; i < repeats; i++) {
+                    long t0 = System.nanoTime();
+                    c.decode(codes, noise);
+                    t[i] = (System.nanoTime() - t0) / 1e9;
+                }
                 Arrays.sort(t);
                 System.out.printf(Locale.ROOT, "  %-7s median %.3f s -> real-time factor %.3f (min %.3f, max %.3f)%n", k, t[repeats / 2],
                         t[repeats / 2] / seconds, t[0] / seconds, t[repeats - 1] / seconds);

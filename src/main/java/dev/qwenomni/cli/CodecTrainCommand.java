@@ -32,7 +32,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
     public static final SnacConfig DEFAULT = new SnacConfig(24000, 16, new int[]{2, 4, 8, 8}, 256, new int[]{8, 8, 4, 2}, null,
             1024, 8, new int[]{4, 2, 1}, true, true);
 
-    @Option(names = "--manifest", defaultValue = "data/cache/speech/manifest.jsonl") Path manifest;
+    @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech/manifest.jsonl") Path manifest;
     @Option(names = "--out", defaultValue = "runs/codec") Path out;
     @Option(names = "--config", description = "a SNAC config.json (default: the small built-in config)") Path config;
     @Option(names = "--init", description = "start a fresh run from this codec checkpoint (its config and weights, e.g. from codec widen) "
@@ -157,8 +157,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
         // a spectrogram of one held-out clip and its reconstruction, and the two WAVs
         ManifestEntry val = entries.stream().filter(e -> e.split().equals("val")).findFirst().orElseThrow();
         float[] x = codec.preprocess(Wav.read(val.resolve(manifest)).samples());
-        codec.setNoise(NoiseSource.OFF);
-        float[] y = codec.decode(codec.encode(x));
+        float[] y = codec.decode(codec.encode(x), NoiseSource.OFF);
         SpectrogramImage.write(out.resolve("reconstruction.png"), cfg.samplingRate(), x, y);
         Wav.write(out.resolve("val_original.wav"), x, cfg.samplingRate());
         Wav.write(out.resolve("val_reconstruction.wav"), y, cfg.samplingRate());

@@ -36,7 +36,7 @@ public final class DataCommand implements Runnable {
         @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
         @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST, description = "held-out sentences, never trained on")
         Path testList;
-        @Option(names = "--out", defaultValue = "data/cache/speech", description = "audio cache and manifest folder (default ${DEFAULT-VALUE})")
+        @Option(names = "--out", defaultValue = DataPaths.CACHE + "/speech", description = "audio cache and manifest folder (default ${DEFAULT-VALUE})")
         Path out;
         @Option(names = "--voices", split = ",", defaultValue = "flite:rms,flite:awb,flite:slt,festival:slt_hts",
                 description = "teacher:voice list (default ${DEFAULT-VALUE})")

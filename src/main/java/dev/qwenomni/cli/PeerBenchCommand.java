@@ -144,7 +144,6 @@ public final class PeerBenchCommand implements Callable<Integer> {
     static Workload codecDecode(SnacConfig cfg) {
         SnacCodec c = new SnacCodec(cfg);
         c.initialize(1);
-        c.setNoise(NoiseSource.seeded(1));
         int[] strides = cfg.vqStrides();
         int[][] codes = new int[strides.length][];
         Random r = new Random(1);
@@ -156,7 +155,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
         double seconds = (double) CODEC_FRAMES * cfg.hopLength() / cfg.samplingRate();
         return () -> {
             long t0 = System.nanoTime();
-            c.decodeLatent(z, CODEC_FRAMES, 0);
+            c.decodeLatent(z, CODEC_FRAMES, 0, NoiseSource.seeded(1));
             return (System.nanoTime() - t0) / 1e9 / seconds;
         };
     }
@@ -164,8 +163,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
     static Workload codecTrain(SnacConfig cfg) throws Exception {
         SnacCodec c = new SnacCodec(cfg);
         c.initialize(1);
-        c.setNoise(NoiseSource.seeded(1));
-        Wav.Audio a = Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"));
+        NoiseSource noise = NoiseSource.seeded(1);
+        Wav.Audio a = Wav.read(DataPaths.inHome("src/test/resources/speech/birch_flite_rms_16k.wav"));
         float[] clip = Resampler.resample(a.samples(), a.sampleRate(), cfg.samplingRate());
         float[][] segs = new float[TRAIN_BATCH][TRAIN_SEGMENT];
         for (int b = 0; b < TRAIN_BATCH; b++) for (int i = 0; i < TRAIN_SEGMENT; i++) segs[b][i] = clip[(b * TRAIN_SEGMENT + i) % clip.length];
@@ -176,7 +175,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             c.params.zeroGrads();
             for (float[] x : segs) {
-                float[] y = c.trainForward(x), dy = new float[y.length];
+                float[] y = c.trainForward(x, noise), dy = new float[y.length];
                 loss.compute(y, x, dy, CodecTask.MEL / TRAIN_BATCH, CodecTask.STFT / TRAIN_BATCH);
                 c.trainBackward(dy, CodecTask.COMMIT / TRAIN_BATCH, CodecTask.CODEBOOK / TRAIN_BATCH);
             }

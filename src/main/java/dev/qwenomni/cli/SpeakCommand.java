@@ -39,7 +39,7 @@ public final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--repetition-window", defaultValue = "0", description = "tokens the penalty looks back over (0 = all)") int repetitionWindow;
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--decode-attention", defaultValue = "scan", description = "decode kernel: scan or gemm") String decodeAttention;
-    @Option(names = "--cache", defaultValue = "data/cache", description = "phoneme cache folder") Path cache;
+    @Option(names = "--cache", defaultValue = DataPaths.CACHE, description = "phoneme cache folder") Path cache;
     @Option(names = "--candidates", defaultValue = "1", description = "renderings sampled per sentence, of which --judge keeps one "
             + "(candidate j uses seed + j * sentences + i, so candidate 0 is the single sample; default ${DEFAULT-VALUE})") int candidates;
     @Option(names = "--judge", defaultValue = "likelihood", description = "how the best candidate is chosen: likelihood (the LM's own mean "
@@ -60,10 +60,6 @@ public final class SpeakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return dev.qwenomni.nn.ConvKernel.during(dev.qwenomni.nn.ConvKernel.parse(convKernel), this::speak);
-    }
-
-    private Integer speak() throws Exception {
         String input = text != null ? text : file != null ? Files.readString(file, StandardCharsets.UTF_8)
                 : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         List<String> sentences = sentences(input);
@@ -73,6 +69,7 @@ public final class SpeakCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--stream plays each frame as it is sampled, so it cannot wait to choose among --candidates " + candidates);
         checkJudge(judge);
         Synthesizer s = Synthesizer.load(model, codec, DecodeAttention.Kind.parse(decodeAttention), cache.resolve("phonemes"));
+        s.codec.useConvKernel(dev.qwenomni.nn.ConvKernel.parse(convKernel));
         SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, repetitionPenalty, repetitionWindow, seed);
         BestOf.Judge chooser = candidates > 1 ? judge(judge, s.sampleRate()) : BestOf.LIKELIHOOD;
         int rate = s.sampleRate();

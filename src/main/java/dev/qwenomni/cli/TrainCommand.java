@@ -28,7 +28,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--corpus", defaultValue = DataPaths.CORPUS, description = "text, one passage per line, .gz allowed (default ${DEFAULT-VALUE})")
     Path corpus;
-    @Option(names = "--cache", defaultValue = "data/cache", description = "token cache folder (default ${DEFAULT-VALUE})")
+    @Option(names = "--cache", defaultValue = DataPaths.CACHE, description = "token cache folder (default ${DEFAULT-VALUE})")
     Path cache;
     @Option(names = "--steps", defaultValue = "1000") int steps;
     @Option(names = "--batch", defaultValue = "8") int batch;

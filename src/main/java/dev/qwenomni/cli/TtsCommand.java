@@ -45,11 +45,11 @@ public final class TtsCommand implements Runnable {
 
         @Option(names = "--out", defaultValue = "runs/tts", description = "run folder (default ${DEFAULT-VALUE})") Path out;
         @Option(names = "--codec", defaultValue = DataPaths.CODEC, description = "codec checkpoint (default ${DEFAULT-VALUE})") Path codecDir;
-        @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl",
+        @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech-rms20/manifest.jsonl",
                 description = "speech data (default ${DEFAULT-VALUE}); built from the corpus with the --voices teachers when missing") Path manifest;
         @Option(names = "--data-hours", defaultValue = "20", description = "hours of training speech when the data must be built (default ${DEFAULT-VALUE})")
         double dataHours;
-        @Option(names = "--cache", defaultValue = "data/cache", description = "codes and phoneme caches (default ${DEFAULT-VALUE})") Path cache;
+        @Option(names = "--cache", defaultValue = DataPaths.CACHE, description = "codes and phoneme caches (default ${DEFAULT-VALUE})") Path cache;
         @Option(names = "--corpus", defaultValue = DataPaths.CORPUS, description = "text the speech data is drawn from, when it must be built") Path kjv;
         @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST, description = "sentences kept out of the speech data's training split") Path testList;
         @Option(names = "--front-end", defaultValue = "flite-phones",

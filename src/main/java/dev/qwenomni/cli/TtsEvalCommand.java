@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = DataPaths.TTS) Path model;
     @Option(names = "--codec", defaultValue = DataPaths.CODEC) Path codec;
-    @Option(names = "--manifest", defaultValue = "data/cache/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
+    @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
     @Option(names = "--voice", description = "voice (default: the checkpoint's)") String voice;
     @Option(names = "--limit", defaultValue = "0", description = "first N test sentences of the voice, or lines of --sentences (0 = all)") int limit;
     @Option(names = "--batch", defaultValue = "8", description = "sentences generated together") int batch;
@@ -50,7 +50,7 @@ final class TtsEvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1") long seed;
     @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
     @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST) Path testList;
-    @Option(names = "--cache", defaultValue = "data/cache") Path cache;
+    @Option(names = "--cache", defaultValue = DataPaths.CACHE) Path cache;
     @Option(names = "--jobs", defaultValue = "2") int jobs;
     @Option(names = "--sentences", description = "score these sentences (a text file, one per line) instead of the held-out test clips: "
             + "the teacher renders them here, and the recogniser uses its general en-us language model, since the corpus model "
@@ -113,8 +113,7 @@ final class TtsEvalCommand implements Callable<Integer> {
                 mcd += (r.audio().length == 0 ? Double.NaN : mc.mcd(x, r.audio())) / test.size();
                 if (!r.stopped()) unfinished++;
                 meanLogProb += r.meanLogProb() / test.size();
-                s.codec.setNoise(NoiseSource.OFF); // synthesize seeds the noise per text again
-                float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x))), x.length);
+                float[] y = java.util.Arrays.copyOf(s.codec.decode(s.codec.encode(s.codec.preprocess(x)), NoiseSource.OFF), x.length);
                 Path pc = out.resolve("wav").resolve(String.format(Locale.ROOT, "%03d_codec.wav", from + i));
                 Wav.write(pc, y, rate);
                 resynth.add(pc);

@@ -17,19 +17,22 @@ public final class CodeSearch {
     private final SnacCodec codec;
     private final int candidates;
     private final SpectralLoss loss;
+    private final NoiseSource noise;
 
-    public CodeSearch(SnacCodec codec, int candidates) {
+    /** Searches with the decoder's noise drawn from {@code noise}. */
+    public CodeSearch(SnacCodec codec, int candidates, NoiseSource noise) {
         if (candidates < 1) throw new IllegalArgumentException("code search needs at least 1 candidate per frame, not " + candidates);
         int[] strides = codec.config.vqStrides();
         for (int s : strides)
             if (strides[0] % s != 0)
                 throw new IllegalArgumentException("code search needs every vq stride to divide the first, not " + Arrays.toString(strides));
         this.codec = codec;
+        this.noise = noise;
         this.candidates = candidates;
         this.loss = new SpectralLoss(codec.config.samplingRate());
     }
 
-    /** Codes per level (coarse first) for audio already padded by {@link SnacCodec#preprocess}; the codec's noise as set. */
+    /** Codes per level (coarse first) for audio already padded by {@link SnacCodec#preprocess}. */
     public int[][] encode(float[] padded) {
         int hop = codec.config.hopLength(), T = padded.length / hop, D = codec.config.latentDim();
         int span = codec.config.vqStrides()[0], levels = codec.quantizers.size();
@@ -53,7 +56,7 @@ public final class CodeSearch {
             for (int code : tried) {
                 Local local = chain(zl, span, code);
                 for (int c = 0; c < D; c++) System.arraycopy(local.latent(), c * span, window, c * (i1 - i0) + f0 - i0, span);
-                float[] y = codec.decodeLatent(window.clone(), i1 - i0, i0);
+                float[] y = codec.decodeLatent(window.clone(), i1 - i0, i0, noise);
                 double l = loss.mel(Arrays.copyOfRange(y, (o0 - i0) * hop, (o1 - i0) * hop), target);
                 if (l < bestLoss) { bestLoss = l; best = local.codes(); bestLatent = local.latent(); }
             }

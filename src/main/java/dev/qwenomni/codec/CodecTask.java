@@ -222,8 +222,7 @@ public final class CodecTask implements TrainTask {
             SplittableRandom r = new SplittableRandom(seed ^ (epoch * 1_000_003L + index));
             index++;
             float[] x = cut(clip, clip.length > segment ? r.nextInt(clip.length - segment) : 0);
-            codec.setNoise(NoiseSource.seeded(r.nextLong()));
-            float[] y = codec.trainForward(x);
+            float[] y = codec.trainForward(x, NoiseSource.seeded(r.nextLong()));
             float[] dy = new float[y.length];
             SpectralLoss.Value v = spectral.compute(y, x, dy, melWeight * scale, stftWeight * scale);
             if (periodicityWeight > 0) per += periodicity.compute(y, x, dy, periodicityWeight * scale).loss() / batch;
@@ -306,10 +305,9 @@ public final class CodecTask implements TrainTask {
         double mel = 0, stft = 0, melObj = 0, stftObj = 0, per = 0, cep = 0, rec = 0;
         int n = Math.min(evalClips, val.size());
         long[][] counts = new long[codec.quantizers.size()][codec.config.codebookSize()];
-        codec.setNoise(NoiseSource.OFF);
         for (int i = 0; i < n; i++) {
             float[] x = cut(val.get(i), 0);
-            float[] y = codec.reconstruct(x);
+            float[] y = codec.reconstruct(x, NoiseSource.OFF);
             SpectralLoss.Value v = spectral.compute(y, x, null, 0, 0);
             mel += v.mel() / n;
             stft += v.stft() / n;

@@ -1,6 +1,7 @@
 package dev.qwenomni.codec;
 
 import dev.qwenomni.nn.Conv1d;
+import dev.qwenomni.nn.ConvKernel;
 import dev.qwenomni.nn.ConvTranspose1d;
 import dev.qwenomni.nn.Snake;
 import dev.qwenomni.nn.WeightNorm;
@@ -51,6 +52,7 @@ public final class Layers {
     static final class WNConv1d implements Module {
         final Conv1d conv;
         final Param g, v, b;
+        private ConvKernel kernel = ConvKernel.GEMM;
         private float[] x, w;
         private int T;
 
@@ -62,6 +64,8 @@ public final class Layers {
 
         @Override public int outLength(int T) { return conv.outLength(T); }
 
+        @Override public void useConvKernel(ConvKernel kernel) { this.kernel = kernel; }
+
         @Override
         public int[] inputRange(int lo, int hi) {
             return new int[]{lo * conv.stride - conv.padding, hi * conv.stride - conv.padding + conv.dilation * (conv.k - 1)};
@@ -71,13 +75,13 @@ public final class Layers {
         public float[] forward(float[] x, int T) {
             this.x = x; this.T = T;
             w = WeightNorm.weight(read(g), read(v));
-            return conv.forward(x, T, w, b == null ? null : read(b));
+            return conv.forward(x, T, w, b == null ? null : read(b), kernel);
         }
 
         @Override
         public float[] backward(float[] dy) {
             float[] dw = new float[w.length], db = b == null ? null : new float[(int) b.size];
-            float[] dx = conv.backward(dy, x, T, w, dw, db);
+            float[] dx = conv.backward(dy, x, T, w, dw, db, kernel);
             addWeightNormGrads(g, v, b, dw, db);
             return dx;
         }
@@ -87,6 +91,7 @@ public final class Layers {
     static final class WNConvTranspose1d implements Module {
         final ConvTranspose1d conv;
         final Param g, v, b;
+        private ConvKernel kernel = ConvKernel.GEMM;
         private float[] x, w;
         private int T;
 
@@ -99,6 +104,8 @@ public final class Layers {
 
         @Override public int outLength(int T) { return conv.outLength(T); }
 
+        @Override public void useConvKernel(ConvKernel kernel) { this.kernel = kernel; }
+
         @Override
         public int[] inputRange(int lo, int hi) {
             // output o = t * stride + k - padding for k in [0, K)
@@ -110,13 +117,13 @@ public final class Layers {
         public float[] forward(float[] x, int T) {
             this.x = x; this.T = T;
             w = WeightNorm.weight(read(g), read(v));
-            return conv.forward(x, T, w, read(b));
+            return conv.forward(x, T, w, read(b), kernel);
         }
 
         @Override
         public float[] backward(float[] dy) {
             float[] dw = new float[w.length], db = new float[(int) b.size];
-            float[] dx = conv.backward(dy, x, T, w, dw, db);
+            float[] dx = conv.backward(dy, x, T, w, dw, db, kernel);
             addWeightNormGrads(g, v, b, dw, db);
             return dx;
         }
@@ -184,6 +191,8 @@ public final class Layers {
 
         @Override public int outLength(int T) { return T; }
 
+        @Override public void useConvKernel(ConvKernel kernel) { block.useConvKernel(kernel); }
+
         @Override
         public int[] inputRange(int lo, int hi) {
             int[] r = block.inputRange(lo, hi);
@@ -215,9 +224,9 @@ public final class Layers {
         final int index;
         /** Samples at this block's rate per latent frame, for absolute noise positions. */
         final int upsampling;
-        NoiseSource noise = NoiseSource.OFF;
-        /** Latent frame at which the current decode starts (non-zero only for streaming windows). */
-        long startFrame;
+        /** The current pass's noise and the latent frame it starts at (non-zero only for streaming windows): set per pass by the codec. */
+        private NoiseSource noise = NoiseSource.OFF;
+        private long startFrame;
         private float[] n;
         private int T;
 
@@ -228,7 +237,15 @@ public final class Layers {
             linear = new WNConv1d(s, prefix + ".linear", C, C, 1, 1, 0, 1, 1, false);
         }
 
+        /** The noise of the next forward, for latent frames from startFrame on. */
+        void prepare(NoiseSource noise, long startFrame) {
+            this.noise = noise;
+            this.startFrame = startFrame;
+        }
+
         @Override public int outLength(int T) { return T; }
+
+        @Override public void useConvKernel(ConvKernel kernel) { linear.useConvKernel(kernel); }
 
         @Override
         public float[] forward(float[] x, int T) {

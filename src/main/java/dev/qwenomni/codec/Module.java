@@ -18,4 +18,7 @@ public interface Module {
      * the input: that is where zero padding stands in). Used to size streaming windows exactly.
      */
     default int[] inputRange(int lo, int hi) { return new int[]{lo, hi}; }
+
+    /** Sets how the dense convolutions inside compute (a module without any ignores it). */
+    default void useConvKernel(dev.qwenomni.nn.ConvKernel kernel) {}
 }

@@ -62,7 +62,7 @@ final class PeriodDiscriminator {
                 int T = rows;
                 for (int l = 0; l < convs.length; l++) {
                     inputs[l][c] = x;
-                    float[] y = convs[l].forward(x, T, weights[l], Layers.read(b[l]));
+                    float[] y = convs[l].forward(x, T, weights[l], Layers.read(b[l]), dev.qwenomni.nn.ConvKernel.GEMM);
                     if (l < convs.length - 1) for (int i = 0; i < y.length; i++) if (y[i] < 0) y[i] *= SLOPE;
                     T = convs[l].outLength(T);
                     features[l][c] = y;
@@ -102,7 +102,7 @@ final class PeriodDiscriminator {
                     // y < 0 exactly where the pre-activation was negative (slope > 0 keeps the sign)
                     if (l < convs.length - 1) for (int i = 0; i < dy.length; i++) if (y[i] < 0) dy[i] *= SLOPE;
                     int T = l == 0 ? rows : lengths[l - 1][c];
-                    dx = convs[l].backward(dy, inputs[l][c], T, weights[l], dw[l], db[l]);
+                    dx = convs[l].backward(dy, inputs[l][c], T, weights[l], dw[l], db[l], dev.qwenomni.nn.ConvKernel.GEMM);
                 }
                 for (int j = 0, t = c; j < rows && t < samples; j++, t += period) dAudio[t] += dx[j];
             }

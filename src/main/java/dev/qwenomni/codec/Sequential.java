@@ -31,6 +31,9 @@ public final class Sequential implements Module {
     }
 
     @Override
+    public void useConvKernel(dev.qwenomni.nn.ConvKernel kernel) { modules.forEach(m -> m.useConvKernel(kernel)); }
+
+    @Override
     public float[] backward(float[] dy) {
         for (int i = modules.size() - 1; i >= 0; i--) dy = modules.get(i).backward(dy);
         return dy;

@@ -6,6 +6,7 @@ import dev.qwenomni.codec.Layers.Snake1d;
 import dev.qwenomni.codec.Layers.Tanh;
 import dev.qwenomni.codec.Layers.WNConv1d;
 import dev.qwenomni.codec.Layers.WNConvTranspose1d;
+import dev.qwenomni.nn.ConvKernel;
 import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.tensor.ParamStore.Param;
 
@@ -23,6 +24,7 @@ public final class SnacCodec {
     public final List<VectorQuantizer> quantizers = new ArrayList<>();
     private final List<NoiseBlock> noiseBlocks = new ArrayList<>();
     private boolean codesFrozen, decodingFrozen;
+    private ConvKernel convKernel = ConvKernel.GEMM;
 
     public SnacCodec(SnacConfig c) {
         this.config = c;
@@ -143,8 +145,19 @@ public final class SnacCodec {
         }
     }
 
-    /** Switches the decoder's noise: NoiseSource.OFF for deterministic output. */
-    public void setNoise(NoiseSource source) { noiseBlocks.forEach(n -> n.noise = source); }
+    /**
+     * Sets how this codec's dense convolutions compute (GEMM by default; DIRECT gives the same bits
+     * in any streaming window). A setting of this instance only.
+     */
+    public SnacCodec useConvKernel(ConvKernel kernel) {
+        this.convKernel = kernel;
+        encoder.useConvKernel(kernel);
+        quantizers.forEach(q -> q.useConvKernel(kernel));
+        decoder.useConvKernel(kernel);
+        return this;
+    }
+
+    public ConvKernel convKernel() { return convKernel; }
 
     /** Right-pads audio with zeros to a multiple of hop * lcm(vq_strides[0], window). */
     public float[] preprocess(float[] audio) {
@@ -197,25 +210,25 @@ public final class SnacCodec {
      * Padded audio through the encoder, each level's projections without the code choice ({@link
      * VectorQuantizer#passThrough}) and the decoder: what the codec renders when its codes cost nothing.
      */
-    public float[] reconstructUnquantized(float[] padded) {
+    public float[] reconstructUnquantized(float[] padded, NoiseSource noise) {
         int T = padded.length / config.hopLength();
         float[] residual = encodeLatent(padded), z = new float[residual.length];
         for (VectorQuantizer q : quantizers) {
             float[] out = q.passThrough(residual, T);
             for (int j = 0; j < z.length; j++) { z[j] += out[j]; residual[j] -= out[j]; }
         }
-        return decodeLatent(z, T, 0);
+        return decodeLatent(z, T, 0, noise);
     }
 
-    /** Audio (len(codes[-1]) * hop samples) from codes. */
-    public float[] decode(int[][] codes) {
+    /** Audio (len(codes[-1]) * hop samples) from codes; the noise blocks draw from {@code noise} (NoiseSource.OFF: none). */
+    public float[] decode(int[][] codes, NoiseSource noise) {
         float[] z = quantizedLatent(codes);
-        return decodeLatent(z, codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride, 0);
+        return decodeLatent(z, codes[codes.length - 1].length * quantizers.get(quantizers.size() - 1).stride, 0, noise);
     }
 
     /** Decoder on latent frames [startFrame, startFrame + T) of a longer sequence (noise positions follow). */
-    public float[] decodeLatent(float[] z, int T, long startFrame) {
-        noiseBlocks.forEach(n -> n.startFrame = startFrame);
+    public float[] decodeLatent(float[] z, int T, long startFrame, NoiseSource noise) {
+        noiseBlocks.forEach(n -> n.prepare(noise, startFrame));
         return decoder.forward(z, T);
     }
 
@@ -234,16 +247,16 @@ public final class SnacCodec {
      * Training forward on padded audio: encoder, residual VQ with straight-through estimators,
      * decoder. Returns the reconstruction; {@link #vqLoss()} holds the summed VQ MSE.
      */
-    public float[] trainForward(float[] padded) {
-        return trainForward(padded, true);
+    public float[] trainForward(float[] padded, NoiseSource noise) {
+        return trainForward(padded, noise, true);
     }
 
     /** The training forward without collecting encodings for dead-code re-seeding (evaluation). */
-    public float[] reconstruct(float[] padded) {
-        return trainForward(padded, false);
+    public float[] reconstruct(float[] padded, NoiseSource noise) {
+        return trainForward(padded, noise, false);
     }
 
-    private float[] trainForward(float[] padded, boolean collect) {
+    private float[] trainForward(float[] padded, NoiseSource noise, boolean collect) {
         int T = padded.length / config.hopLength();
         float[] residual = encoder.forward(padded, padded.length);
         float[] zq = new float[residual.length];
@@ -251,7 +264,7 @@ public final class SnacCodec {
             float[] out = q.trainForward(residual, T, collect);
             for (int j = 0; j < zq.length; j++) { zq[j] += out[j]; residual[j] -= out[j]; }
         }
-        return decodeLatent(zq, T, 0);
+        return decodeLatent(zq, T, 0, noise);
     }
 
     /** Sum over levels of MSE(z_e, z_q) from the last training forward. */

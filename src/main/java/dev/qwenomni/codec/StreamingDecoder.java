@@ -18,6 +18,7 @@ import java.util.List;
  */
 public final class StreamingDecoder {
     private final SnacCodec codec;
+    private final NoiseSource noise;
     private final int left, right, hop, latent;
     private final int[] strides;
     private final List<int[]> levels = new ArrayList<>();
@@ -27,11 +28,12 @@ public final class StreamingDecoder {
     /** Up to 32 new latent frames per window: re-decoding our codec's context then costs at most (32 + 20) / 32. */
     public static final int DEFAULT_MAX_CHUNK = 32;
 
-    /** Windows growing to {@link #DEFAULT_MAX_CHUNK} latent frames. */
-    public StreamingDecoder(SnacCodec codec) { this(codec, DEFAULT_MAX_CHUNK); }
+    /** Windows growing to {@link #DEFAULT_MAX_CHUNK} latent frames; the decoder's noise drawn from {@code noise}. */
+    public StreamingDecoder(SnacCodec codec, NoiseSource noise) { this(codec, noise, DEFAULT_MAX_CHUNK); }
 
     /** {@code maxChunk} bounds the new latent frames a window waits for (1 = decode whatever is final at every push). */
-    public StreamingDecoder(SnacCodec codec, int maxChunk) {
+    public StreamingDecoder(SnacCodec codec, NoiseSource noise, int maxChunk) {
+        this.noise = noise;
         if (maxChunk < 1) throw new IllegalArgumentException("maxChunk must be at least 1 latent frame, got " + maxChunk);
         this.maxChunk = maxChunk;
         if (codec.config.attnWindowSize() != null)
@@ -89,7 +91,7 @@ public final class StreamingDecoder {
         }
         int T = win[strides.length - 1].length * strides[strides.length - 1];
         float[] z = codec.quantizedLatent(win);
-        float[] audio = codec.decodeLatent(z, T, start);
+        float[] audio = codec.decodeLatent(z, T, start, noise);
         float[] out = Arrays.copyOfRange(audio, (emitted - start) * hop, (upTo - start) * hop);
         emitted = upTo;
         return out;

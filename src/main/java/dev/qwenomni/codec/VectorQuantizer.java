@@ -23,6 +23,12 @@ public final class VectorQuantizer {
         codebook = s.add(prefix + ".codebook.weight", true, codebookSize, codebookDim);
     }
 
+    /** The in and out projections' conv kernel (see {@link SnacCodec#useConvKernel}). */
+    void useConvKernel(dev.qwenomni.nn.ConvKernel kernel) {
+        inProj.useConvKernel(kernel);
+        outProj.useConvKernel(kernel);
+    }
+
     /** How {@link #encode} picks a code: SNAC's cosine similarity (what training uses), or the least squared distance. */
     public enum CodeChoice { COSINE, EUCLIDEAN }
 

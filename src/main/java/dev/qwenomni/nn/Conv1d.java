@@ -16,10 +16,6 @@ public final class Conv1d {
 
     public int outLength(int T) { return (T + 2 * padding - dilation * (k - 1) - 1) / stride + 1; }
 
-    public float[] forward(float[] x, int T, float[] w, float[] bias) {
-        return forward(x, T, w, bias, ConvKernel.active);
-    }
-
     public float[] forward(float[] x, int T, float[] w, float[] bias, ConvKernel kernel) {
         if (groups == 1 && kernel == ConvKernel.GEMM) return ConvKernel.convForward(this, x, T, w, bias);
         int To = outLength(T), cinG = cin / groups, coutG = cout / groups;
@@ -45,10 +41,6 @@ public final class Conv1d {
     }
 
     /** Returns dx; adds dW and db (either may be null: not wanted, e.g. a generator's pass through a discriminator). */
-    public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
-        return backward(dy, x, T, w, dw, db, ConvKernel.active);
-    }
-
     public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db, ConvKernel kernel) {
         if (groups == 1 && kernel == ConvKernel.GEMM) return ConvKernel.convBackward(this, dy, x, T, w, dw, db);
         int To = outLength(T), cinG = cin / groups, coutG = cout / groups;

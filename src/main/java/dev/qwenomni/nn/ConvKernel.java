@@ -15,20 +15,6 @@ import java.util.Locale;
 public enum ConvKernel {
     DIRECT, GEMM;
 
-    /** The variant the codec uses; a setting, so benchmarks and tests can switch it. */
-    public static volatile ConvKernel active = GEMM;
-
-    /** Runs body with this kernel active, then puts back the one that was: a command's choice must not outlive it. */
-    public static <T> T during(ConvKernel k, java.util.concurrent.Callable<T> body) throws Exception {
-        ConvKernel was = active;
-        active = k;
-        try {
-            return body.call();
-        } finally {
-            active = was;
-        }
-    }
-
     public static ConvKernel parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));

@@ -14,10 +14,6 @@ public final class ConvTranspose1d {
 
     public int outLength(int T) { return (T - 1) * stride - 2 * padding + k + outputPadding; }
 
-    public float[] forward(float[] x, int T, float[] w, float[] bias) {
-        return forward(x, T, w, bias, ConvKernel.active);
-    }
-
     public float[] forward(float[] x, int T, float[] w, float[] bias, ConvKernel kernel) {
         if (kernel == ConvKernel.GEMM) return ConvKernel.convTForward(this, x, T, w, bias);
         int To = outLength(T);
@@ -34,10 +30,6 @@ public final class ConvTranspose1d {
                     }
                 }
         return y;
-    }
-
-    public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db) {
-        return backward(dy, x, T, w, dw, db, ConvKernel.active);
     }
 
     public float[] backward(float[] dy, float[] x, int T, float[] w, float[] dw, float[] db, ConvKernel kernel) {

@@ -3,7 +3,6 @@ package dev.qwenomni.tts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.codec.NoiseSource;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.io.AtomicFiles;
 import dev.qwenomni.speech.ManifestEntry;
@@ -44,7 +43,6 @@ public final class CodeCache {
 
     /** Codes of every entry, encoding the ones not cached yet. */
     public Map<String, int[][]> codes(SnacCodec codec, Path manifest, List<ManifestEntry> entries) throws IOException {
-        codec.setNoise(NoiseSource.OFF);
         int todo = (int) entries.stream().filter(e -> !codes.containsKey(e.id())).count(), done = 0;
         if (todo > 0) log.info("encoding {} clips with the codec (cached in {})", todo, file);
         long t0 = System.nanoTime();

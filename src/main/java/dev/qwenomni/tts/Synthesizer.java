@@ -114,7 +114,7 @@ public final class Synthesizer {
             if (prompts[i].length >= maxLen) throw new IllegalArgumentException("text " + i + " is too long for the model's " + lm.config.maxPositions() + " positions");
             maxFrames[i] = Math.min(maxFrames[i], (maxLen - prompts[i].length - 1) / OrpheusLayout.FRAME);
             logits[i] = dec.prefill(i, prompts[i]);
-            if (stream != null) streams[i] = new StreamingDecoder(codec);
+            if (stream != null) streams[i] = new StreamingDecoder(codec, NoiseSource.seeded(sampling.seed() + i));
         }
         while (true) {
             List<Integer> active = new ArrayList<>();
@@ -131,7 +131,6 @@ public final class Synthesizer {
                     stopped[i] = count[i] < maxFrames[i] * OrpheusLayout.FRAME || allowed.length > 1;
                     finished[i] = (System.nanoTime() - t0) / 1e9;
                     if (stream != null) {
-                        codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
                         float[] rest = streams[i].finish();
                         markFirst(firstAudio, i, rest, t0);
                         stream.accept(i, rest);
@@ -141,7 +140,6 @@ public final class Synthesizer {
                 generated[i][count[i]++] = tok;
                 if (stream != null && count[i] % OrpheusLayout.FRAME == 0) {
                     int[] frame = Arrays.copyOfRange(generated[i], count[i] - OrpheusLayout.FRAME, count[i]);
-                    codec.setNoise(NoiseSource.seeded(sampling.seed() + i));
                     float[] chunk = streams[i].push(tokens.audio().toCodes(frame));
                     markFirst(firstAudio, i, chunk, t0);
                     stream.accept(i, chunk);
@@ -178,8 +176,7 @@ public final class Synthesizer {
 
     /** The audio of codes sampled with this seed: the decoder's noise is drawn from the same seed, as in synthesize. */
     public float[] render(int[][] codes, long seed) {
-        codec.setNoise(NoiseSource.seeded(seed));
-        return codec.decode(codes);
+        return codec.decode(codes, NoiseSource.seeded(seed));
     }
 
     private static void markFirst(double[] first, int i, float[] chunk, long t0) {

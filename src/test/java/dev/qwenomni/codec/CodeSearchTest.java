@@ -12,7 +12,6 @@ class CodeSearchTest {
     private static SnacCodec codec() {
         SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(5);
-        c.setNoise(NoiseSource.OFF);
         return c;
     }
 
@@ -32,16 +31,16 @@ class CodeSearchTest {
     void oneCandidateIsThePlainEncoder() {
         SnacCodec c = codec();
         float[] x = c.preprocess(speechLike(30000));
-        assertArrayEquals(c.encode(x), new CodeSearch(c, 1).encode(x));
+        assertArrayEquals(c.encode(x), new CodeSearch(c, 1, NoiseSource.OFF).encode(x));
     }
 
     @Test
     void moreCandidatesDecodeCloserToTheInput() {
         SnacCodec c = codec();
         float[] x = c.preprocess(speechLike(30000));
-        int[][] plain = c.encode(x), searched = new CodeSearch(c, 4).encode(x);
+        int[][] plain = c.encode(x), searched = new CodeSearch(c, 4, NoiseSource.OFF).encode(x);
         SpectralLoss loss = new SpectralLoss(24000);
-        double before = loss.compute(c.decode(plain), x, null, 0, 0).mel(), after = loss.compute(c.decode(searched), x, null, 0, 0).mel();
+        double before = loss.compute(c.decode(plain, NoiseSource.OFF), x, null, 0, 0).mel(), after = loss.compute(c.decode(searched, NoiseSource.OFF), x, null, 0, 0).mel();
         assertTrue(after < before, "searched codes: log-mel L1 " + after + ", plain " + before);
         int changed = 0;
         float[] z = c.encodeLatent(x);
@@ -59,7 +58,7 @@ class CodeSearchTest {
 
     @Test
     void noCandidatesIsRefused() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new CodeSearch(codec(), 0));
+        var e = assertThrows(IllegalArgumentException.class, () -> new CodeSearch(codec(), 0, NoiseSource.OFF));
         assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
     }
 }

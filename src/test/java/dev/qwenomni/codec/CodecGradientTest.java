@@ -63,7 +63,7 @@ class CodecGradientTest {
             Layers.NoiseBlock n = new Layers.NoiseBlock(s, "n", 3, 0, 1);
             float[] fixed = new float[13];
             for (int i = 0; i < fixed.length; i++) fixed[i] = (float) Math.sin(i + 1.0);
-            n.noise = (block, start, T) -> fixed.clone(); // the same draw on every call, as the finite differences need
+            n.prepare((block, start, T) -> fixed.clone(), 0); // the same draw on every call, as the finite differences need
             return n;
         }, 3, 13);
         check("tanh", s -> new Layers.Tanh(), 2, 9);

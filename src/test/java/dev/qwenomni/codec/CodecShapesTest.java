@@ -20,11 +20,10 @@ class CodecShapesTest {
     void realSizeDecoderTurnsRandomCodesIntoAudioOfTheRightLength() {
         SnacCodec c = new SnacCodec(SnacConfig.SNAC_24KHZ);
         c.initialize(3);
-        c.setNoise(NoiseSource.seeded(1));
         java.util.Random r = new java.util.Random(5);
         int[][] codes = {new int[1], new int[2], new int[4]};
         for (int[] level : codes) for (int i = 0; i < level.length; i++) level[i] = r.nextInt(4096);
-        float[] audio = c.decode(codes);
+        float[] audio = c.decode(codes, NoiseSource.seeded(1));
         assertEquals(4 * 512, audio.length);
         double energy = 0;
         for (float v : audio) { assertTrue(Float.isFinite(v) && Math.abs(v) <= 1f); energy += v * v; }
@@ -54,16 +53,37 @@ class CodecShapesTest {
         SnacConfig cfg = new SnacConfig(24000, 16, new int[]{2, 2}, 64, new int[]{2, 2}, 4, 16, 4, new int[]{4, 2, 1}, true, true);
         SnacCodec c = new SnacCodec(cfg);
         c.initialize(2);
-        c.setNoise(NoiseSource.OFF);
         float[] x = new float[100];
         for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.3);
         float[] padded = c.preprocess(x);
         assertEquals(112, padded.length, "padded to hop 4 x lcm(stride 4, window 4) = 16");
         int[][] codes = c.encode(padded);
         assertArrayEquals(new int[]{7, 14, 28}, new int[]{codes[0].length, codes[1].length, codes[2].length});
-        float[] y = c.decode(codes);
+        float[] y = c.decode(codes, NoiseSource.OFF);
         assertEquals(112, y.length);
         for (float v : y) assertTrue(Float.isFinite(v));
-        assertThrows(UnsupportedOperationException.class, () -> new StreamingDecoder(c));
+        assertThrows(UnsupportedOperationException.class, () -> new StreamingDecoder(c, NoiseSource.OFF));
+    }
+
+    /**
+     * The conv kernel is a setting of one codec: a second codec with the same weights keeps GEMM
+     * while the first computes with the direct loops, and both decode the same audio to float rounding.
+     */
+    @Test
+    void convKernelIsASettingOfOneCodecInstance() {
+        SnacConfig cfg = new SnacConfig(24000, 8, new int[]{2, 2}, 32, new int[]{2, 2}, null, 16, 4, new int[]{4, 2, 1}, true, false);
+        SnacCodec direct = new SnacCodec(cfg), gemm = new SnacCodec(cfg);
+        direct.initialize(4);
+        gemm.initialize(4);
+        direct.useConvKernel(dev.qwenomni.nn.ConvKernel.DIRECT);
+        assertEquals(dev.qwenomni.nn.ConvKernel.DIRECT, direct.convKernel());
+        assertEquals(dev.qwenomni.nn.ConvKernel.GEMM, gemm.convKernel(), "the other instance keeps its own setting");
+        float[] x = new float[800];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.05) * 0.5f;
+        int[][] codes = direct.encode(x);
+        float[] a = direct.decode(codes, NoiseSource.seeded(3)), b = gemm.decode(codes, NoiseSource.seeded(3));
+        double max = 0, err = 0;
+        for (int i = 0; i < a.length; i++) { max = Math.max(max, Math.abs(a[i])); err = Math.max(err, Math.abs(a[i] - b[i])); }
+        assertTrue(max > 0 && err <= 1e-5 * max, "direct vs gemm decode: max error " + err + " of " + max);
     }
 }

@@ -139,13 +139,13 @@ class CodecTrainingGradientTest {
         float[] w = new float[2048];
         for (int i = 0; i < w.length; i++) w[i] = (float) rnd.nextGaussian();
         java.util.function.DoubleSupplier loss = () -> {
-            float[] y = codec.trainForward(x);
+            float[] y = codec.trainForward(x, NoiseSource.OFF);
             double s = 0;
             for (int i = 0; i < y.length; i++) s += (double) y[i] * w[i];
             return s;
         };
         codec.params.zeroGrads();
-        codec.trainForward(x);
+        codec.trainForward(x, NoiseSource.OFF);
         codec.trainBackward(w, 0f, 0f);
         int seed = 0;
         for (String name : new String[]{"decoder.model.0.parametrizations.weight.original1", "decoder.model.1.bias",

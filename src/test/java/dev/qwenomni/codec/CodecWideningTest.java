@@ -58,9 +58,7 @@ class CodecWideningTest {
         int[][] codes = narrow.encode(x);
         assertArrayEquals(codes[2], wide.encode(x)[2]);
         for (NoiseSource noise : new NoiseSource[]{NoiseSource.OFF, NoiseSource.seeded(11)}) {
-            narrow.setNoise(noise);
-            wide.setNoise(noise);
-            float[] a = narrow.decode(codes), b = wide.decode(codes);
+            float[] a = narrow.decode(codes, noise), b = wide.decode(codes, noise);
             assertTrue(relativeRms(a, b) < 1e-4, "widened decode differs by " + relativeRms(a, b));
         }
     }
@@ -73,25 +71,21 @@ class CodecWideningTest {
         assertEquals(12, wide.config.encoderDim());
         assertEquals(12 * 16, wide.config.latentDim());
         assertTrue(wide.params.count() > narrow.params.count());
-        narrow.setNoise(NoiseSource.OFF);
-        wide.setNoise(NoiseSource.OFF);
         float[] x = narrow.preprocess(speechLike(9000, 4));
         int[][] codes = narrow.encode(x), wideCodes = wide.encode(x);
         for (int l = 0; l < codes.length; l++) assertArrayEquals(codes[l], wideCodes[l], "level " + l);
         // the same codes decode to the same audio through the widened out_proj and decoder input
-        double d = relativeRms(narrow.decode(codes), wide.decode(codes));
+        double d = relativeRms(narrow.decode(codes, NoiseSource.OFF), wide.decode(codes, NoiseSource.OFF));
         assertTrue(d < 1e-4, "widened decode differs by " + d);
-        d = relativeRms(narrow.reconstructUnquantized(x), wide.reconstructUnquantized(x));
+        d = relativeRms(narrow.reconstructUnquantized(x, NoiseSource.OFF), wide.reconstructUnquantized(x, NoiseSource.OFF));
         assertTrue(d < 1e-4, "widened unquantized path differs by " + d);
     }
 
     @Test
     void encoderNoiseLetsTheCopiesPartButBarelyMovesTheLatent() {
         SnacCodec narrow = codec(true, 5), noisy = CodecWidening.widenEncoder(narrow, 16, 0.01, 1);
-        narrow.setNoise(NoiseSource.OFF);
-        noisy.setNoise(NoiseSource.OFF);
         float[] x = narrow.preprocess(speechLike(9000, 6));
-        double d = relativeRms(narrow.reconstructUnquantized(x), noisy.reconstructUnquantized(x));
+        double d = relativeRms(narrow.reconstructUnquantized(x, NoiseSource.OFF), noisy.reconstructUnquantized(x, NoiseSource.OFF));
         assertTrue(d > 1e-6 && d < 0.05, "noise 0.01 moved the unquantized reconstruction by " + d);
         var e = assertThrows(IllegalArgumentException.class, () -> CodecWidening.widenEncoder(narrow, 4, 0, 1));
         assertTrue(e.getMessage().contains("narrower"), e.getMessage());
@@ -127,10 +121,8 @@ class CodecWideningTest {
     void noiseLetsTheCopiesPartButBarelyMovesTheOutput() {
         SnacCodec narrow = codec(true, 5);
         SnacCodec exact = CodecWidening.widenDecoder(narrow, 128, 0, 1), noisy = CodecWidening.widenDecoder(narrow, 128, 0.01, 1);
-        narrow.setNoise(NoiseSource.OFF);
-        noisy.setNoise(NoiseSource.OFF);
         int[][] codes = narrow.encode(narrow.preprocess(speechLike(9000, 6)));
-        double d = relativeRms(narrow.decode(codes), noisy.decode(codes));
+        double d = relativeRms(narrow.decode(codes, NoiseSource.OFF), noisy.decode(codes, NoiseSource.OFF));
         assertTrue(d > 1e-6 && d < 0.05, "noise 0.01 moved the decode by " + d);
         // doubling copies every channel once: with noise 0 a copy's weights equal its source's, with noise they do not
         Param e = param(exact, "decoder.model.2.block.1.parametrizations.weight.original1"), n = param(noisy, e.name);

@@ -44,10 +44,8 @@ class CommittedCodecTest {
         }
         assertTrue(shared > 100, "encoder and quantizer tensors compared: " + shared);
         float[] x = committed.preprocess(birch(committed.config.samplingRate()));
-        committed.setNoise(NoiseSource.OFF);
-        voiced.setNoise(NoiseSource.OFF);
         var codes = committed.encode(x);
-        float[] yc = committed.decode(codes), yv = voiced.decode(codes);
+        float[] yc = committed.decode(codes, NoiseSource.OFF), yv = voiced.decode(codes, NoiseSource.OFF);
         PitchTracker tracker = new PitchTracker(committed.config.samplingRate());
         PitchTracker.Track ref = tracker.track(x);
         double pc = new PitchTracker.Comparison().add(ref, tracker.track(yc)).testPeriodicity();
@@ -82,7 +80,6 @@ class CommittedCodecTest {
         SnacCodec grown = CodecCheckpoint.load(GROWN);
         assertEquals(4096, grown.config.codebookSize());
         float[] x = birch(grown.config.samplingRate());
-        grown.setNoise(NoiseSource.OFF);
         int[][] codes = grown.encode(grown.preprocess(x));
         for (int l = 0; l < codes.length; l++) {
             long grownPicks = java.util.Arrays.stream(codes[l]).filter(c -> c >= 1024).count();
@@ -94,9 +91,8 @@ class CommittedCodecTest {
     }
 
     private static double melL1(SnacCodec c, float[] x) {
-        c.setNoise(NoiseSource.OFF);
         float[] padded = c.preprocess(x);
-        float[] y = c.decode(c.encode(padded));
+        float[] y = c.decode(c.encode(padded), NoiseSource.OFF);
         return new SpectralLoss(c.config.samplingRate()).compute(y, padded, null, 0, 0).mel();
     }
 }

@@ -15,11 +15,10 @@ class UnquantizedDecodeTest {
     void whenEveryEncodingIsItsOwnCodeTheUnquantizedPathIsTheDecode() {
         SnacCodec c = new SnacCodec(TinyCodec.config(64, true));
         c.initialize(5);
-        c.setNoise(NoiseSource.OFF);
         Random r = new Random(2);
         float[] x = new float[16 * c.config.hopLength()];
         for (int i = 0; i < x.length; i++) x[i] = (float) (0.3 * Math.sin(i * 0.01) + 0.05 * r.nextGaussian());
-        float[] coded = c.decode(c.encode(x)), free = c.reconstructUnquantized(x);
+        float[] coded = c.decode(c.encode(x), NoiseSource.OFF), free = c.reconstructUnquantized(x, NoiseSource.OFF);
         assertTrue(rms(coded, free) > 1e-3 * rms(coded, new float[coded.length]), "a random codebook costs something");
         // put each level's encodings into its codebook, level by level along the residual chain
         int T = x.length / c.config.hopLength();
@@ -35,7 +34,7 @@ class UnquantizedDecodeTest {
         int[][] codes = c.encode(x);
         for (int l = 0; l < codes.length; l++)
             for (int t = 0; t < codes[l].length; t++) assertEquals(t, codes[l][t], "level " + l + " frame " + t + " picks its own encoding");
-        float[] decoded = c.decode(codes), unquantized = c.reconstructUnquantized(x);
+        float[] decoded = c.decode(codes, NoiseSource.OFF), unquantized = c.reconstructUnquantized(x, NoiseSource.OFF);
         assertTrue(rms(decoded, unquantized) < 1e-5 * rms(decoded, new float[decoded.length]) + 1e-7, "the two paths agree");
     }
 
