@@ -34,6 +34,8 @@ NCORES=$(nproc 2>/dev/null || echo 2)
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$NCORES}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$NCORES}"
 
-OMNI_JVM_ARGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+# JDK 25 warns at every start that JavaCPP and Maven's Guava use sun.misc.Unsafe; allowed here, quietly.
+export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"
+OMNI_JVM_ARGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   -Djava.awt.headless=true -Xmx"${OMNI_XMX:-6g}"
   -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G)

@@ -78,7 +78,7 @@ public enum TextFrontEnd {
             if (!missing.isEmpty()) {
                 if (!SystemPackages.ensure(packages.get(0), packages, installed))
                     throw new IOException("the front-end needs " + packages + " (apt-get install -y " + String.join(" ", packages) + ")");
-                org.slf4j.LoggerFactory.getLogger(TextFrontEnd.class).info("{}: {} texts to phonemise (cached in {})", packages.get(0), missing.size(), file);
+                org.slf4j.LoggerFactory.getLogger(TextFrontEnd.class).debug("{}: {} texts to phonemise (cached in {})", packages.get(0), missing.size(), file);
                 ExecutorService pool = Executors.newFixedThreadPool(2);
                 try {
                     List<Future<String>> done = new ArrayList<>();

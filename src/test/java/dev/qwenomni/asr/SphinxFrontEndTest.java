@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SphinxFrontEndTest {
     static final String PARAMS = "-lowerf 130\n-upperf 6800\n-nfilt 25\n-transform dct\n-lifter 22\n-feat 1s_c_d_dd\n-cmn batch\n";
@@ -77,7 +76,7 @@ class SphinxFrontEndTest {
     /** The installed pocketsphinx-en-us model; the figures were read from its files by a separate Python reader. */
     @Test
     void theInstalledModelsFrontEnd() throws IOException {
-        assumeTrue(Files.isRegularFile(SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances")), "pocketsphinx-en-us is not installed");
+        dev.qwenomni.Requires.that(Files.isRegularFile(SphinxFrontEnd.ACOUSTIC_MODEL.resolve("variances")), "pocketsphinx-en-us is not installed");
         RecogniserFeatureLoss.FrontEnd fe = SphinxFrontEnd.installed();
         assertEquals(fe, SphinxFrontEnd.installedIfReadable());
         assertEquals(130, fe.lowHz());

@@ -16,7 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** codec eval --against: the second codec's resyntheses are transcribed and compared clip by clip with the first's. */
 @Tag("slow")
@@ -28,8 +27,8 @@ class CodecEvalAgainstTest {
 
     @Test
     void aCodecAgainstItselfDiffersByNothing() throws Exception {
-        assumeTrue(Files.isRegularFile(CODEC.resolve("model.safetensors")), "no committed codec");
-        assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        dev.qwenomni.Requires.that(Files.isRegularFile(CODEC.resolve("model.safetensors")), "no committed codec");
+        dev.qwenomni.Requires.that(Recognizer.available(), "pocketsphinx not installed");
         Path wav = Path.of("src/test/resources/speech/birch_flite_rms_16k.wav");
         Files.copy(wav, dir.resolve("birch.wav"));
         Path manifest = dir.resolve("manifest.jsonl");

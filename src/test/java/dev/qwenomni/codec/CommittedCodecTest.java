@@ -12,7 +12,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The committed codec (checkpoints/codec) loads and resynthesises held-out speech closely. */
 class CommittedCodecTest {
@@ -31,7 +30,7 @@ class CommittedCodecTest {
      */
     @Test
     void theVoicedDecoderSharesTheCodesAndRendersTheVoiceMorePeriodically() throws IOException {
-        assumeTrue(Files.isRegularFile(DIR.resolve("model.safetensors")) && Files.isRegularFile(VOICED.resolve("model.safetensors")),
+        dev.qwenomni.Requires.that(Files.isRegularFile(DIR.resolve("model.safetensors")) && Files.isRegularFile(VOICED.resolve("model.safetensors")),
                 "no committed codecs");
         SnacCodec committed = CodecCheckpoint.load(DIR), voiced = CodecCheckpoint.load(VOICED);
         int shared = 0;
@@ -58,7 +57,7 @@ class CommittedCodecTest {
 
     @Test
     void committedCodecResynthesisesATeacherClip() throws IOException {
-        assumeTrue(Files.isRegularFile(DIR.resolve("model.safetensors")), "no committed codec");
+        dev.qwenomni.Requires.that(Files.isRegularFile(DIR.resolve("model.safetensors")), "no committed codec");
         SnacCodec trained = CodecCheckpoint.load(DIR);
         SnacCodec fresh = new SnacCodec(trained.config);
         fresh.initialize(1);
@@ -76,7 +75,7 @@ class CommittedCodecTest {
      */
     @Test
     void theGrownCodecUsesItsNewCodesAndResynthesisesATeacherClip() throws IOException {
-        assumeTrue(Files.isRegularFile(GROWN.resolve("model.safetensors")), "no committed 4096-code codec");
+        dev.qwenomni.Requires.that(Files.isRegularFile(GROWN.resolve("model.safetensors")), "no committed 4096-code codec");
         SnacCodec grown = CodecCheckpoint.load(GROWN);
         assertEquals(4096, grown.config.codebookSize());
         float[] x = birch(grown.config.samplingRate());

@@ -2,7 +2,6 @@ package dev.qwenomni.speech;
 
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.tts.TextFrontEnd;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +18,7 @@ class FliteAlignmentsTest {
 
     @Test
     void alignmentMatchesTheClipAndTheFrontEnd(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(new FliteTeacher().available(), "flite not installed");
+        dev.qwenomni.Requires.that(new FliteTeacher().available(), "flite not installed");
         FliteAlignments.Alignment a = new FliteAlignments(dir, "rms").get(List.of(BIRCH)).get(BIRCH);
         // the bundled flite rms rendering of the same sentence, through the speech cache's processing
         float[] clip = SpeechCache.process(Wav.read(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav")));

@@ -3,7 +3,6 @@ package dev.qwenomni.speech;
 import dev.qwenomni.asr.ErrorRate;
 import dev.qwenomni.asr.Recognizer;
 import dev.qwenomni.audio.Wav;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,7 @@ class TeacherAndRecognizerTest {
 
     @Test
     void recognizerUnderstandsTeacherSpeechAndRejectsNoiseAndTones() throws IOException {
-        Assumptions.assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        dev.qwenomni.Requires.that(Recognizer.available(), "pocketsphinx not installed");
         Recognizer asr = new Recognizer(null, 1);
         List<Path> speech = List.of(SPEECH.resolve("birch_flite_rms_16k.wav"), SPEECH.resolve("birch_festival_slt_16k.wav"),
                 SPEECH.resolve("glue_flite_awb_16k.wav"));
@@ -56,7 +55,7 @@ class TeacherAndRecognizerTest {
     @Test
     void buildRendersThenReusesTheCache() throws Exception {
         Teacher flite = new FliteTeacher();
-        Assumptions.assumeTrue(flite.available(), "flite not installed");
+        dev.qwenomni.Requires.that(flite.available(), "flite not installed");
         Path out = dir.resolve("speech");
         Path testList = dir.resolve("test.txt");
         Files.writeString(testList, BIRCH + "\n" + GLUE + "\n");
@@ -87,7 +86,7 @@ class TeacherAndRecognizerTest {
     @Test
     void everyVoiceCanRenderEveryHeldOutSentence() throws Exception {
         Teacher flite = new FliteTeacher();
-        Assumptions.assumeTrue(flite.available(), "flite not installed");
+        dev.qwenomni.Requires.that(flite.available(), "flite not installed");
         Path testList = dir.resolve("test.txt");
         Files.writeString(testList, BIRCH + "\n" + GLUE + "\n");
         var o = new DatasetBuilder.Options(Path.of("data/corpus/kjv.txt.gz"), testList, dir.resolve("every"), List.of("flite:rms", "flite:slt"),

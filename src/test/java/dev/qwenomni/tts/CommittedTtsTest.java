@@ -19,7 +19,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The committed checkpoints speak: checkpoints/tts + checkpoints/codec-4096 with speak's default
@@ -35,9 +34,9 @@ class CommittedTtsTest {
 
     @Test
     void committedModelSaysTheBirchSentence() throws Exception {
-        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
-        assumeTrue(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
-        assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
+        dev.qwenomni.Requires.that(Recognizer.available(), "pocketsphinx not installed");
         Synthesizer s = Synthesizer.load(TTS, CODEC, DecodeAttention.Kind.SCAN, tmp.resolve("phonemes"));
         Synthesizer.Result r = s.synthesize(List.of(BIRCH), null, SamplingConfig.SPEECH, null).get(0);
         assertTrue(r.stopped(), "the model never said end_of_speech (" + r.frames() + " frames)");
@@ -59,7 +58,7 @@ class CommittedTtsTest {
     /** The committed model records the committed codec's codes and codebooks, so either kind of codec training under it is checked. */
     @Test
     void committedModelRecordsTheCommittedCodecsCodebooks() throws Exception {
-        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
         TtsConfig cfg = TtsConfig.read(TTS);
         dev.qwenomni.codec.SnacCodec codec = dev.qwenomni.codec.CodecCheckpoint.load(CODEC);
         assertEquals(dev.qwenomni.codec.CodecCheckpoint.codebooksSha256(codec), cfg.codebooksSha256());
@@ -72,8 +71,8 @@ class CommittedTtsTest {
      */
     @Test
     void speakStreamsTheSameBytesAsOneShot() throws Exception {
-        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
-        assumeTrue(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
         String text = "In sorrow thou shalt bring forth children. And every thing that is in the earth shall die.";
         Path one = tmp.resolve("one.wav"), streamed = tmp.resolve("streamed.wav");
         String cache = tmp.resolve("cache").toString();
@@ -90,9 +89,9 @@ class CommittedTtsTest {
      */
     @Test
     void evalScoresGivenSentencesAgainstTheTeacher() throws Exception {
-        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
-        assumeTrue(new FliteTeacher().available(), "flite not installed");
-        assumeTrue(Recognizer.available(), "pocketsphinx not installed");
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(new FliteTeacher().available(), "flite not installed");
+        dev.qwenomni.Requires.that(Recognizer.available(), "pocketsphinx not installed");
         Path out = tmp.resolve("eval");
         int rc = dev.qwenomni.cli.Omni.commandLine().execute("tts", "eval", "--sentences", "data/eval/harvard-1-5.txt", "--limit", "2",
                 "--examples", "1", "--out", out.toString(), "--cache", tmp.toString());
@@ -149,12 +148,12 @@ class CommittedTtsTest {
     /** --init-codec must be the codec the --init model learned, and needs --init. */
     @Test
     void trainRefusesAnInitCodecTheModelWasNotTrainedOn() throws Exception {
-        assumeTrue(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
         TtsConfig cfg = TtsConfig.read(TTS);
         Path other = null;
         for (String c : new String[]{"checkpoints/codec", "checkpoints/codec-4096"})
             if (!cfg.speaksThrough(dev.qwenomni.codec.CodecCheckpoint.load(Path.of(c)))) other = Path.of(c);
-        assumeTrue(other != null, "no committed codec whose codes the model was not trained on");
+        dev.qwenomni.Requires.that(other != null, "no committed codec whose codes the model was not trained on");
         Path manifest = Files.writeString(tmp.resolve("manifest.jsonl"), "");
         for (boolean withInit : new boolean[]{true, false}) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("tts", "train", "--manifest", manifest.toString(),

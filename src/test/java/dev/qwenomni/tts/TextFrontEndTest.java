@@ -1,6 +1,5 @@
 package dev.qwenomni.tts;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +25,7 @@ class TextFrontEndTest {
 
     @Test
     void phonemesComeFromEspeakAndAreCached() throws Exception {
-        Assumptions.assumeTrue(TextFrontEnd.Phonemizer.available(), "espeak-ng not installed");
+        dev.qwenomni.Requires.that(TextFrontEnd.Phonemizer.available(), "espeak-ng not installed");
         List<String> p = TextFrontEnd.PHONEMES.symbols(List.of("The birch canoe slid on the smooth planks.", "Is it 5, or not?"), tmp);
         assertTrue(p.get(0).contains("bˈɜːtʃ") && p.get(0).endsWith("."), p.get(0));
         assertTrue(p.get(1).contains("fˈaɪv") && p.get(1).contains(",") && p.get(1).endsWith("?"), p.get(1));
