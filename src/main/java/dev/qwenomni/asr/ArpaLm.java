@@ -1,7 +1,7 @@
 package dev.qwenomni.asr;
 
 import dev.qwenomni.data.TextNormalizer;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

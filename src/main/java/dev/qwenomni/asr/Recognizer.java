@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * from our corpus (held-out test sentences left out, so scores on them are "open").
  */
 public final class Recognizer {
-    public static final Path MODEL = Path.of("/usr/share/pocketsphinx/model/en-us");
-    public static final List<String> PACKAGES = List.of("pocketsphinx", "pocketsphinx-en-us");
+    public static final Path MODEL = dev.qwenomni.audio.SphinxFrontEnd.MODELS;
+    public static final List<String> PACKAGES = dev.qwenomni.audio.SphinxFrontEnd.PACKAGES;
 
     private final Path lm;
     private final int jobs;
@@ -73,13 +73,13 @@ public final class Recognizer {
      * pocketsphinx first when it is missing: what every held-out WER here is scored with.
      */
     public static Recognizer openCorpus(Path kjv, Path testList, Path cacheDir, int jobs) throws IOException {
-        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
+        dev.qwenomni.sys.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
         return new Recognizer(corpusLm(kjv, SpeechSentences.testKeys(testList), cacheDir), jobs);
     }
 
     /** The recogniser with pocketsphinx's general en-us LM, installing pocketsphinx first when it is missing. */
     public static Recognizer openGeneral(int jobs) {
-        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
+        dev.qwenomni.sys.SystemPackages.ensure("pocketsphinx", PACKAGES, Recognizer::available);
         return new Recognizer(null, jobs);
     }
 
@@ -111,7 +111,7 @@ public final class Recognizer {
             for (int i = 0; i < wavs.size(); i++) out.add(hyp.getOrDefault("u" + i, ""));
             return out;
         } finally {
-            dev.qwenomni.io.FileTrees.delete(dir);
+            dev.qwenomni.sys.FileTrees.delete(dir);
         }
     }
 

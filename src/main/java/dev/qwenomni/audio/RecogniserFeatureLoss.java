@@ -12,7 +12,7 @@ import java.util.Objects;
  * delta-deltas (d[t+1] - d[t-1]): 39 features per frame. Its acoustic model scores them with diagonal Gaussians, so an
  * error counts in units of each feature's standard deviation there; this loss is the mean over frames and features of
  * |prediction - target| / sigma, with sigma the model's own (its Gaussians' mean variance per feature,
- * {@link dev.qwenomni.asr.SphinxFrontEnd}). Unlike {@link CepstralLoss} (raw c1..c12, equal weights), the higher
+ * {@link dev.qwenomni.audio.SphinxFrontEnd}). Unlike {@link CepstralLoss} (raw c1..c12, equal weights), the higher
  * cepstra then count about three times as much as c1, two thirds of the features are dynamic, and a constant
  * envelope offset, which CMN removes, costs nothing. Log energies sit on a floor {@link CepstralLoss#FLOOR_DB} under
  * the target's loudest band, as there.

@@ -1,6 +1,6 @@
 package dev.qwenomni.audio;
 
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

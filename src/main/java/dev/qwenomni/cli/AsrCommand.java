@@ -28,7 +28,7 @@ public final class AsrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.qwenomni.speech.SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
+        dev.qwenomni.sys.SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
         Path lmFile = switch (lm) {
             case "general" -> null;
             case "corpus" -> Recognizer.corpusLm(kjv, SpeechSentences.testKeys(testList), cache);

@@ -11,7 +11,7 @@ import dev.qwenomni.codec.NoiseSource;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.SnacConfig;
 import dev.qwenomni.codec.StreamingDecoder;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import dev.qwenomni.nn.ConvKernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -148,7 +148,7 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--candidates", description = "coarse codes tried per frame by --code-choice search "
                 + "(default 4; each costs a decode of the decoder's receptive field)") Integer candidates;
         @Option(names = "--against", description = "with --wer, also encode and decode every clip with this codec (noise off, cosine codes) "
-                + "and report its WER and the paired 95% interval of the difference between the two resyntheses' WER") Path against;
+                + "and report its WER and the paired 95%% interval of the difference between the two resyntheses' WER") Path against;
         @Option(names = "--band-split", split = ",", paramLabel = "HZ", description = "with --wer, also score the clips made of the original "
                 + "below HZ and the resynthesis above, and the other way round: which band of the resynthesis costs the recogniser")
         double[] bandSplits;
@@ -207,7 +207,7 @@ public final class CodecCommand implements Runnable {
                 double[] clipMel = new double[wavs.size()], clipMcd = new double[wavs.size()], clipRec = new double[wavs.size()];
                 var cepstra = new dev.qwenomni.audio.MelCepstrum(c.config.samplingRate());
                 // the recogniser's own feature distance, on the 16 kHz copies it hears, with CMN over the whole clip
-                var frontEnd = dev.qwenomni.asr.SphinxFrontEnd.installedIfReadable();
+                var frontEnd = dev.qwenomni.audio.SphinxFrontEnd.installedIfReadable();
                 var recogniser = frontEnd == null ? null : new dev.qwenomni.audio.RecogniserFeatureLoss(16000, frontEnd);
                 var pitch = new dev.qwenomni.audio.PitchTracker(c.config.samplingRate());
                 var clipPitch = new java.util.ArrayList<dev.qwenomni.audio.PitchTracker.Comparison>();
@@ -321,7 +321,7 @@ public final class CodecCommand implements Runnable {
                     }
                 }
             } finally {
-                if (out == null) dev.qwenomni.io.FileTrees.delete(dir);
+                if (out == null) dev.qwenomni.sys.FileTrees.delete(dir);
             }
             return 0;
         }
@@ -340,7 +340,7 @@ public final class CodecCommand implements Runnable {
             for (int k = 0; k < wavs.size(); k++)
                 b.append(wavs.get(k).getFileName()).append('\t').append(texts.get(k)).append('\t')
                         .append(orig.get(k)).append('\t').append(ours.get(k)).append('\n');
-            dev.qwenomni.io.AtomicFiles.write(file, b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            dev.qwenomni.sys.AtomicFiles.write(file, b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
         /** Clip indices by speaker, speakers in order of first appearance. */

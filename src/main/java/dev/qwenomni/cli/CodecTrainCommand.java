@@ -108,8 +108,8 @@ public final class CodecTrainCommand implements Callable<Integer> {
                 .withSpectralWeights(melWeight, stftWeight).withPeriodicityWeight(periodicityWeight)
                 .withCepstralWeight(cepstralWeight).withCommitmentWeight(commitmentWeight);
         // the objective needs the recogniser's model; validation reports its distance whenever the model can be read
-        RecogniserFeatureLoss.FrontEnd frontEnd = recogniserWeight > 0 ? dev.qwenomni.asr.SphinxFrontEnd.installed()
-                : dev.qwenomni.asr.SphinxFrontEnd.installedIfReadable();
+        RecogniserFeatureLoss.FrontEnd frontEnd = recogniserWeight > 0 ? dev.qwenomni.audio.SphinxFrontEnd.installed()
+                : dev.qwenomni.audio.SphinxFrontEnd.installedIfReadable();
         if (frontEnd != null) task.withRecogniserFeatures(new RecogniserFeatureLoss(cfg.samplingRate(), frontEnd), recogniserWeight);
         SpectralLoss.Emphasis emphasis = parseEmphasis(emphasisOption);
         if (emphasis != null) task.withEmphasis(emphasis);
@@ -149,7 +149,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
             if (dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).isPresent())
                 throw new IllegalArgumentException(out + " holds checkpoints trained without a discriminator; start a new run folder with --init");
             java.nio.file.Files.createDirectories(out);
-            dev.qwenomni.io.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            dev.qwenomni.sys.AtomicFiles.write(ganMarker, "multi-period discriminator\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         keepLossWeights(out, trainer.checkpointRoot(),
                 new ObjectiveWeights(melWeight, stftWeight, periodicityWeight, cepstralWeight, recogniserWeight, commitmentWeight), emphasis, extraMel);
@@ -205,7 +205,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
                     + "--commitment-weight, --emphasis and --extra-mel as recorded, or start a new run folder with --init");
         if (!java.nio.file.Files.exists(marker)) {
             java.nio.file.Files.createDirectories(out);
-            dev.qwenomni.io.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            dev.qwenomni.sys.AtomicFiles.write(marker, (requested + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         log.info("loss weights: {}", requested);
     }
@@ -219,7 +219,7 @@ public final class CodecTrainCommand implements Callable<Integer> {
     private static void markFrozen(Path marker, Trainer trainer, String message) throws java.io.IOException {
         if (java.nio.file.Files.exists(marker)) return;
         int from = dev.qwenomni.train.Checkpoints.latest(trainer.checkpointRoot()).map(dev.qwenomni.train.Checkpoints::step).orElse(0);
-        dev.qwenomni.io.AtomicFiles.write(marker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dev.qwenomni.sys.AtomicFiles.write(marker, (from + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         log.info(message, from);
     }
 

@@ -5,7 +5,7 @@ import dev.qwenomni.asr.Recognizer;
 import dev.qwenomni.data.SpeechSentences;
 import dev.qwenomni.speech.DatasetBuilder;
 import dev.qwenomni.speech.SpeechCache;
-import dev.qwenomni.speech.SystemPackages;
+import dev.qwenomni.sys.SystemPackages;
 import dev.qwenomni.speech.Teachers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +95,7 @@ public final class DataCommand implements Runnable {
         System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
         for (String id : o.voices) {
             Teachers.Voice v = Teachers.voice(id);
-            if (!SystemPackages.ensure(v.teacher())) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
+            if (!v.teacher().ensureInstalled()) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
             List<Path> wavs = new ArrayList<>();
             for (int c = 0; c < test.size(); c += DatasetBuilder.CHUNK)
                 wavs.addAll(cache.render(v, test.subList(c, Math.min(test.size(), c + DatasetBuilder.CHUNK)), work));

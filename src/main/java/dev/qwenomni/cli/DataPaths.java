@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * directory, as in any command-line tool.
  */
 final class DataPaths {
-    /** The project folder in a picocli default value: the omni.home property, else the working directory. */
-    static final String HOME = "${sys:omni.home:-.}/";
+    /** The project folder in a picocli default value: the omni.home property (ending in /), else the working directory. */
+    static final String HOME = "${sys:omni.home:-}";
     /** The text corpus (King James Bible, public domain), one verse per line. */
     static final String CORPUS = HOME + "data/corpus/kjv.txt.gz";
     /** Sentences held out of all training: the speech test split and the recogniser's LM leave them out. */
@@ -22,7 +22,7 @@ final class DataPaths {
 
     /** A file of the project folder, for code (not annotations). */
     static Path inHome(String relative) {
-        return Path.of(System.getProperty("omni.home", ".")).resolve(relative);
+        return Path.of(System.getProperty("omni.home", "")).resolve(relative);
     }
 
     private DataPaths() {}

@@ -18,7 +18,7 @@ import java.util.Map;
 @Command(name = "omni", mixinStandardHelpOptions = true, version = "qwen-omni 0.1.0",
         description = "Text-to-speech on the JVM: a Qwen3-style LM writes SNAC-style codec tokens, the codec turns them into 24 kHz speech.",
         subcommands = {SpeakCommand.class, TtsCommand.class, CodecCommand.class, DataCommand.class, AsrCommand.class, TrainCommand.class,
-                LogitsCommand.class, ConvertCommand.class, BenchCommand.class, PeerBenchCommand.class, CommandLine.HelpCommand.class})
+                LogitsCommand.class, ConvertCommand.class, BenchCommand.class, PeerBenchCommand.class, CliReference.class, CommandLine.HelpCommand.class})
 public final class Omni implements Runnable {
     public static final int OK = 0, FAILED = 1, USAGE = 2;
 
@@ -93,7 +93,7 @@ public final class Omni implements Runnable {
 
     private static String row(String name, CommandLine.Help sub) {
         // the first sentence of the description, its format specifiers (picocli's %n) applied
-        String d = String.format(String.join(" ", sub.commandSpec().usageMessage().description())).strip().split("\\R")[0];
+        String d = String.format(String.join(" ", sub.commandSpec().usageMessage().description())).strip().split("\\R|(?<=\\.) ")[0];
         return String.format("  %-12s %s%n", name, d);
     }
 }

@@ -8,7 +8,7 @@ import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.SpectrogramImage;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.codec.NoiseSource;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import dev.qwenomni.model.DecodeAttention;
 import dev.qwenomni.model.SamplingConfig;
 import dev.qwenomni.speech.ManifestEntry;
@@ -202,7 +202,7 @@ final class TtsEvalCommand implements Callable<Integer> {
     private List<Item> rendered(List<String> texts, String v) throws java.io.IOException {
         if (limit > 0 && texts.size() > limit) texts = texts.subList(0, limit);
         var voice = dev.qwenomni.speech.Teachers.voice(v);
-        dev.qwenomni.speech.SystemPackages.ensure(voice.teacher());
+        voice.teacher().ensureInstalled();
         List<Wav.Audio> audio = voice.teacher().render(voice.voice(), texts, out.resolve("teacher-work"));
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {

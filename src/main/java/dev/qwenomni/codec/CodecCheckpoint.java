@@ -2,7 +2,7 @@ package dev.qwenomni.codec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import dev.qwenomni.io.SafeTensors;
 import dev.qwenomni.tensor.ParamStore.Param;
 

@@ -3,7 +3,7 @@ package dev.qwenomni.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.qwenomni.data;
 
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.qwenomni.io;
 
+import dev.qwenomni.sys.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -141,6 +141,6 @@ public record Qwen3Config(String modelType, int vocabSize, int hiddenSize, int i
     }
 
     public void write(Path file) throws IOException {
-        dev.qwenomni.io.AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson()));
+        dev.qwenomni.sys.AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson()));
     }
 }

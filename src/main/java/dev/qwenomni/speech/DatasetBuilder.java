@@ -1,5 +1,6 @@
 package dev.qwenomni.speech;
 
+import dev.qwenomni.sys.SystemPackages;
 import dev.qwenomni.data.SpeechSentences;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -57,7 +58,7 @@ public final class DatasetBuilder {
         List<Teachers.Voice> voices = new ArrayList<>();
         for (String id : o.voices()) {
             Teachers.Voice v = Teachers.voice(id);
-            if (SystemPackages.ensure(v.teacher())) voices.add(v);
+            if (v.teacher().ensureInstalled()) voices.add(v);
             else log.warn("skipping voice {}: {} is not available", id, v.teacher().name());
         }
         if (voices.isEmpty()) throw new IOException("no teacher voice is available (tried " + o.voices() + ")");

@@ -1,5 +1,6 @@
 package dev.qwenomni.speech;
 
+import dev.qwenomni.sys.Processes;
 import dev.qwenomni.audio.Wav;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class FestivalTeacher implements Teacher {
             }
             return out;
         } finally {
-            dev.qwenomni.io.FileTrees.delete(dir);
+            dev.qwenomni.sys.FileTrees.delete(dir);
         }
     }
 

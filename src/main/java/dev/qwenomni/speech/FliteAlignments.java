@@ -1,7 +1,7 @@
 package dev.qwenomni.speech;
 
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.qwenomni.speech;
 
+import dev.qwenomni.sys.Processes;
 import dev.qwenomni.audio.Wav;
 
 import java.io.IOException;

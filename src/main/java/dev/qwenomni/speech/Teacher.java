@@ -23,6 +23,11 @@ public interface Teacher {
     /** Whether its programs are installed. */
     boolean available();
 
+    /** Installs the teacher's packages when missing and we are root; whether it is available afterwards. */
+    default boolean ensureInstalled() {
+        return dev.qwenomni.sys.SystemPackages.ensure(name(), packages(), this::available);
+    }
+
     /** Renders each text with the voice, at the teacher's native rate; work files go under workDir. */
     List<Wav.Audio> render(String voice, List<String> texts, Path workDir) throws IOException;
 }

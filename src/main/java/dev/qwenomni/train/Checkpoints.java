@@ -1,7 +1,7 @@
 package dev.qwenomni.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import dev.qwenomni.io.SafeTensors;
 import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.tensor.Tensors;
@@ -87,7 +87,7 @@ public final class Checkpoints {
                     .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed())
                     .skip(keep).toList();
             for (Path p : old) {
-                if (!p.getFileName().toString().equals(current)) dev.qwenomni.io.FileTrees.delete(p);
+                if (!p.getFileName().toString().equals(current)) dev.qwenomni.sys.FileTrees.delete(p);
             }
         }
     }

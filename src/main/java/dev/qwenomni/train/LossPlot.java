@@ -1,6 +1,6 @@
 package dev.qwenomni.train;
 
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

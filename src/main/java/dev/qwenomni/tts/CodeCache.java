@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qwenomni.audio.Resampler;
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.codec.SnacCodec;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 import dev.qwenomni.speech.ManifestEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package dev.qwenomni.tts;
 import dev.qwenomni.asr.ErrorRate;
 import dev.qwenomni.asr.Recognizer;
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.io.FileTrees;
+import dev.qwenomni.sys.FileTrees;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.qwenomni.tts;
 
-import dev.qwenomni.codec.OrpheusLayout;
 
 import java.util.Arrays;
 

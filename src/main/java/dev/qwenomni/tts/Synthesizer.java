@@ -2,7 +2,6 @@ package dev.qwenomni.tts;
 
 import dev.qwenomni.codec.CodecCheckpoint;
 import dev.qwenomni.codec.NoiseSource;
-import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.StreamingDecoder;
 import dev.qwenomni.io.HfCheckpoint;

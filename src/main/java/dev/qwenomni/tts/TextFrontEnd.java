@@ -1,9 +1,9 @@
 package dev.qwenomni.tts;
 
 import dev.qwenomni.data.TextNormalizer;
-import dev.qwenomni.io.AtomicFiles;
-import dev.qwenomni.speech.Processes;
-import dev.qwenomni.speech.SystemPackages;
+import dev.qwenomni.sys.AtomicFiles;
+import dev.qwenomni.sys.Processes;
+import dev.qwenomni.sys.SystemPackages;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qwenomni.codec.CodecCheckpoint;
 import dev.qwenomni.codec.SnacCodec;
-import dev.qwenomni.io.AtomicFiles;
+import dev.qwenomni.sys.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.qwenomni.tts;
 
-import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.io.HfCheckpoint;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionGuide;

@@ -1,5 +1,7 @@
 package dev.qwenomni.train;
 
+import dev.qwenomni.lm.TextDataSource;
+import dev.qwenomni.lm.LmTask;
 import dev.qwenomni.data.ByteTokenizer;
 import dev.qwenomni.data.TextCorpus;
 import dev.qwenomni.model.Qwen3Config;

@@ -2,7 +2,6 @@ package dev.qwenomni.tts;
 
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.cli.SpeakCommandAccess;
-import dev.qwenomni.codec.OrpheusLayout;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.SnacConfig;
 import dev.qwenomni.model.DecodeAttention;

@@ -140,7 +140,7 @@ class TtsTaskTest {
         var e = moved.weights.embed;
         for (int row = 0; row < 512; row++) {
             int p = (row - base) / 32, c = (row - base) % 32;
-            int from = row < base ? row : row < end ? base + p * 16 + map[dev.qwenomni.codec.OrpheusLayout.levelOf(p)][c] : -1;
+            int from = row < base ? row : row < end ? base + p * 16 + map[dev.qwenomni.tts.OrpheusLayout.levelOf(p)][c] : -1;
             for (int k = 0; k < H; k++) {
                 float got = dev.qwenomni.tensor.Kernels.get(e.v, (long) row * H + k);
                 float want = from < 0 ? dev.qwenomni.tensor.Kernels.get(plain.weights.embed.v, (long) row * H + k)

@@ -1,4 +1,4 @@
-package dev.qwenomni.io;
+package dev.qwenomni.sys;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

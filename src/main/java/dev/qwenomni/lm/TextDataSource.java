@@ -1,5 +1,6 @@
-package dev.qwenomni.train;
+package dev.qwenomni.lm;
 
+import dev.qwenomni.train.DataSource;
 import dev.qwenomni.data.TextCorpus;
 import dev.qwenomni.data.TokenBatcher;
 

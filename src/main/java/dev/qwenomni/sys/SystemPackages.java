@@ -1,4 +1,4 @@
-package dev.qwenomni.speech;
+package dev.qwenomni.sys;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +12,6 @@ public final class SystemPackages {
     private static boolean updated;
 
     private SystemPackages() {}
-
-    public static boolean ensure(Teacher t) {
-        return ensure(t.name(), t.packages(), t::available);
-    }
 
     /** Installs packages when available() is false; returns available() afterwards. */
     public static synchronized boolean ensure(String what, List<String> packages, java.util.function.BooleanSupplier available) {

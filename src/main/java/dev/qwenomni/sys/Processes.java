@@ -1,4 +1,4 @@
-package dev.qwenomni.speech;
+package dev.qwenomni.sys;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

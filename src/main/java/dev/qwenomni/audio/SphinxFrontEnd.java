@@ -1,6 +1,4 @@
-package dev.qwenomni.asr;
-
-import dev.qwenomni.audio.RecogniserFeatureLoss;
+package dev.qwenomni.audio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,8 +17,12 @@ import java.util.Map;
  * averaged over every Gaussian: the unit in which the model weighs an error in it.
  */
 public final class SphinxFrontEnd {
-    /** The acoustic model that pocketsphinx-en-us installs, the one {@link Recognizer} decodes with. */
-    public static final Path ACOUSTIC_MODEL = Recognizer.MODEL.resolve("en-us");
+    /** Where Debian's pocketsphinx-en-us puts its models (the recogniser reads its language model and dictionary there too). */
+    public static final Path MODELS = Path.of("/usr/share/pocketsphinx/model/en-us");
+    /** The packages that bring the recogniser and its models. */
+    public static final java.util.List<String> PACKAGES = java.util.List.of("pocketsphinx", "pocketsphinx-en-us");
+    /** The acoustic model that pocketsphinx-en-us installs, the one the recogniser decodes with. */
+    public static final Path ACOUSTIC_MODEL = MODELS.resolve("en-us");
     private static final int BYTE_ORDER_MAGIC = 0x11223344;
 
     private SphinxFrontEnd() {}
@@ -29,7 +31,7 @@ public final class SphinxFrontEnd {
     public static RecogniserFeatureLoss.FrontEnd installed() throws IOException {
         if (!Files.isRegularFile(ACOUSTIC_MODEL.resolve("variances")))
             throw new IOException(ACOUSTIC_MODEL.resolve("variances") + " not found: the recogniser's acoustic model comes with Debian's "
-                    + "pocketsphinx-en-us (apt-get install -y " + String.join(" ", Recognizer.PACKAGES) + ")");
+                    + "pocketsphinx-en-us (apt-get install -y " + String.join(" ", PACKAGES) + ")");
         return read(ACOUSTIC_MODEL);
     }
 

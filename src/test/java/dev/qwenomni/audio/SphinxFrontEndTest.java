@@ -1,6 +1,5 @@
-package dev.qwenomni.asr;
+package dev.qwenomni.audio;
 
-import dev.qwenomni.audio.RecogniserFeatureLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.qwenomni.codec;
+package dev.qwenomni.tts;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
-package dev.qwenomni.codec;
+package dev.qwenomni.tts;
 
+import dev.qwenomni.codec.CodeCorrespondence;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,7 @@
-package dev.qwenomni.train;
+package dev.qwenomni.lm;
 
+import dev.qwenomni.train.DataSource;
+import dev.qwenomni.train.TrainTask;
 import dev.qwenomni.data.ByteTokenizer;
 import dev.qwenomni.io.HfCheckpoint;
 import dev.qwenomni.model.Qwen3Model;
