@@ -36,7 +36,7 @@ public final class BenchCommand implements Callable<Integer> {
         double peak = gemmPeak();
         System.out.printf("gemm peak (1024^3, preallocated, %s threads): %.1f GFLOP/s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
         ByteTokenizer tok = new ByteTokenizer();
-        Qwen3Config cfg = modelOptions.config(TrainCommand.roundUp(tok.vocabSize(), 8), ByteTokenizer.EOT);
+        Qwen3Config cfg = modelOptions.shape().config(dev.qwenomni.model.ModelShape.roundUp(tok.vocabSize(), 8), ByteTokenizer.EOT);
         TokenBatcher data = new TokenBatcher(TextCorpus.load(corpus, tok, 2, DataPaths.inHome("data/cache")).train, seqLen, 1);
         int N = batch * seqLen;
         int[] ids = new int[N], tg = new int[N];

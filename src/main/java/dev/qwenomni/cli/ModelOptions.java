@@ -1,6 +1,6 @@
 package dev.qwenomni.cli;
 
-import dev.qwenomni.model.Qwen3Config;
+import dev.qwenomni.model.ModelShape;
 import picocli.CommandLine.Option;
 
 /** Model-size options shared by the commands that build a fresh model. */
@@ -22,8 +22,7 @@ public final class ModelOptions {
     @Option(names = "--max-positions", defaultValue = "1024", description = "max_position_embeddings (default ${DEFAULT-VALUE})")
     int maxPositions;
 
-    Qwen3Config config(int vocab, int eos) {
-        return new Qwen3Config("qwen3", vocab, hidden, intermediate, layers, heads, kvHeads, headDim, ropeTheta, 1e-6,
-                true, false, false, true, maxPositions, -1, eos);
+    ModelShape shape() {
+        return new ModelShape(layers, hidden, heads, kvHeads, headDim, intermediate, ropeTheta, maxPositions);
     }
 }

@@ -48,6 +48,7 @@ public final class Omni implements Runnable {
     /** The command line with its error handling: bad input gets one clear line, not a stack trace. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Omni());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Omni::groupedCommands);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + describe(ex));

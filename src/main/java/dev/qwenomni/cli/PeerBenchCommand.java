@@ -58,8 +58,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
             case "lm_train" -> { unit = "tokens/s"; w = lmTrain(LM_SIZES.get(size)); }
             case "lm_prefill" -> { unit = "tokens/s"; w = lmPrefill(LM_SIZES.get(size)); }
             case "lm_decode" -> { unit = "tokens/s"; w = lmDecode(LM_SIZES.get(size)); }
-            case "codec_decode" -> { unit = "RTF"; w = codecDecode(size.equals("small") ? CodecTrainCommand.DEFAULT : SnacConfig.SNAC_24KHZ); }
-            case "codec_train" -> { unit = "audio s/s"; w = codecTrain(size.equals("small") ? CodecTrainCommand.DEFAULT : SnacConfig.SNAC_24KHZ); }
+            case "codec_decode" -> { unit = "RTF"; w = codecDecode(size.equals("small") ? dev.qwenomni.codec.CodecTraining.DEFAULT_CONFIG : SnacConfig.SNAC_24KHZ); }
+            case "codec_train" -> { unit = "audio s/s"; w = codecTrain(size.equals("small") ? dev.qwenomni.codec.CodecTraining.DEFAULT_CONFIG : SnacConfig.SNAC_24KHZ); }
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         }
         for (int i = 0; i < warmup; i++) w.run();

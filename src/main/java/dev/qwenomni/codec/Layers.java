@@ -28,7 +28,8 @@ public final class Layers {
     }
 
     static void addGrad(Param p, float[] g) {
-        for (int i = 0; i < g.length; i++) Kernels.set(p.g, i, Kernels.get(p.g, i) + g[i]);
+        java.lang.foreign.MemorySegment s = p.g();
+        for (int i = 0; i < g.length; i++) Kernels.set(s, i, Kernels.get(s, i) + g[i]);
     }
 
     /** Adds the gradients of g, v (from dW through the weight norm) and the bias. */

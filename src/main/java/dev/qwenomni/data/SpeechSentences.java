@@ -36,10 +36,21 @@ public final class SpeechSentences {
 
     private SpeechSentences() {}
 
+    /**
+     * The sentences of a text: split after . ? or ! where whitespace and a capital follow (so "Mr. Smith" and
+     * "e.g. this" stay whole), whitespace runs made one space, blank pieces dropped. The one splitter of the
+     * project: the corpus and speak both use it.
+     */
+    public static List<String> split(String text) {
+        List<String> out = new ArrayList<>();
+        for (String s : SENTENCE_END.split(text.strip())) if (!s.isBlank()) out.add(s.strip().replaceAll("\\s+", " "));
+        return out;
+    }
+
     /** Splits, normalises and filters one passage into speakable sentences. */
     public static List<String> sentences(String passage) {
         List<String> out = new ArrayList<>();
-        for (String s : SENTENCE_END.split(passage.strip())) {
+        for (String s : split(passage)) {
             String n = TextNormalizer.normalize(s);
             int words = n.isEmpty() ? 0 : n.split(" ").length;
             if (words > 25) {

@@ -22,6 +22,6 @@ public final class Embedding {
     /** dW[ids[n]] += dOut[n] (adds, so a tied lm_head's gradient is kept). */
     public static void backward(Param w, MemorySegment dOut, int[] ids, int n) {
         int dim = (int) w.shape[1];
-        for (int i = 0; i < n; i++) Kernels.axpy(1f, dOut, (long) i * dim, w.g, (long) ids[i] * dim, dim);
+        for (int i = 0; i < n; i++) Kernels.axpy(1f, dOut, (long) i * dim, w.g(), (long) ids[i] * dim, dim);
     }
 }

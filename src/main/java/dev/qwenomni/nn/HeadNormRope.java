@@ -50,7 +50,7 @@ public final class HeadNormRope {
                         MemorySegment.copy(dOut, dst * 4, dIn, src * 4, D * 4L);
                         if (rope != null) rope.rotate(dIn, src, posOffset + t, true);
                         MemorySegment g = dIn.asSlice(src * 4, D * 4L);
-                        Kernels.rmsnormBackward(g, norm.g, g, in.asSlice(src * 4, D * 4L), norm.v,
+                        Kernels.rmsnormBackward(g, norm.g(), g, in.asSlice(src * 4, D * 4L), norm.v,
                                 rstd.asSlice(row * 4, 4), 1, D, false);
                     } else {
                         MemorySegment.copy(dOut, dst * 4, dIn, src * 4, D * 4L);

@@ -19,8 +19,8 @@ public final class Linear {
      * null when the input needs no gradient.
      */
     public static void backward(INDArray dIn, boolean accumulate, Param w, Param bias, INDArray dOut, INDArray in) {
-        Tensors.gemm(dOut, in, w.grad, true, false, 1.0, 1.0);
-        if (bias != null) Kernels.addColumnSums(bias.g, Tensors.seg(dOut), (int) dOut.size(0), (int) dOut.size(1));
+        Tensors.gemm(dOut, in, w.grad(), true, false, 1.0, 1.0);
+        if (bias != null) Kernels.addColumnSums(bias.g(), Tensors.seg(dOut), (int) dOut.size(0), (int) dOut.size(1));
         if (dIn != null) Tensors.gemm(dOut, w.value, dIn, false, false, 1.0, accumulate ? 1.0 : 0.0);
     }
 }

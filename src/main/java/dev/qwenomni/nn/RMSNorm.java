@@ -16,6 +16,6 @@ public final class RMSNorm {
     /** dx += the input gradient (accumulate) or dx = it; w's gradient is added. */
     public static void backward(MemorySegment dx, boolean accumulate, Param w, MemorySegment dy, MemorySegment x,
                                 MemorySegment rstd, int rows) {
-        Kernels.rmsnormBackward(dx, w.g, dy, x, w.v, rstd, rows, (int) w.size, accumulate);
+        Kernels.rmsnormBackward(dx, w.g(), dy, x, w.v, rstd, rows, (int) w.size, accumulate);
     }
 }

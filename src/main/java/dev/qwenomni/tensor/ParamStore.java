@@ -13,6 +13,8 @@ import java.util.Map;
  * All parameters in one flat float32 buffer, their gradients in a second and the AdamW moments
  * in two more; every parameter is a named view (its HF / SNAC state-dict name) into each.
  * Zeroing, clipping and the optimizer step are therefore one pass each over flat memory.
+ * Inference needs the weights alone: the gradient and moment buffers (three times the weights)
+ * are allocated the first time anything asks for a gradient or a moment.
  */
 public final class ParamStore {
 
@@ -27,16 +29,30 @@ public final class ParamStore {
         /** Left out of optimizer updates (e.g. the codec's encoder and codebooks while only its decoder trains). */
         public boolean frozen;
         public INDArray value;
-        public INDArray grad;
         public MemorySegment v;
-        public MemorySegment g;
+        private INDArray grad;
+        private MemorySegment g;
+        private final ParamStore store;
 
-        Param(String name, long[] shape, long offset, boolean decay) {
+        Param(ParamStore store, String name, long[] shape, long offset, boolean decay) {
+            this.store = store;
             this.name = name;
             this.shape = shape.clone();
             this.offset = offset;
             this.size = Tensors.numel(shape);
             this.decay = decay;
+        }
+
+        /** The gradient (allocating the store's gradient buffers on first use). */
+        public INDArray grad() {
+            if (grad == null) store.allocateGradients();
+            return grad;
+        }
+
+        /** The gradient as memory (allocating the store's gradient buffers on first use). */
+        public MemorySegment g() {
+            if (g == null) store.allocateGradients();
+            return g;
         }
 
         public String shapeString() {
@@ -52,27 +68,39 @@ public final class ParamStore {
     public Param add(String name, boolean decay, long... shape) {
         if (values != null) throw new IllegalStateException("store already allocated; cannot add " + name);
         if (byName.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
-        Param p = new Param(name, shape, total, decay);
+        Param p = new Param(this, name, shape, total, decay);
         // keep every parameter 64-byte aligned so vector loads of a row start aligned
         total += (p.size + 15) / 16 * 16;
         byName.put(name, p);
         return p;
     }
 
-    /** Allocates the flat buffers (zeroed) and binds every parameter's views. */
+    /** Allocates the weights' flat buffer (zeroed) and binds every parameter's value views. */
     public ParamStore allocate() {
         values = Tensors.zeros(Math.max(total, 1));
-        grads = Tensors.zeros(Math.max(total, 1));
-        m = Tensors.zeros(Math.max(total, 1));
-        v = Tensors.zeros(Math.max(total, 1));
-        MemorySegment vs = Tensors.seg(values), gs = Tensors.seg(grads);
+        MemorySegment vs = Tensors.seg(values);
         for (Param p : byName.values()) {
             p.value = Tensors.view(values, p.offset, p.shape);
-            p.grad = Tensors.view(grads, p.offset, p.shape);
             p.v = vs.asSlice(p.offset * 4, p.size * 4);
-            p.g = gs.asSlice(p.offset * 4, p.size * 4);
         }
         return this;
+    }
+
+    /** Whether the gradient and moment buffers exist (training has asked for them). */
+    public boolean hasGradients() { return grads != null; }
+
+    /** Allocates the gradient and AdamW moment buffers (zeroed) and binds every parameter's gradient views. */
+    private synchronized void allocateGradients() {
+        if (grads != null) return;
+        if (values == null) throw new IllegalStateException("allocate the store before asking for gradients");
+        grads = Tensors.zeros(values.length());
+        m = Tensors.zeros(values.length());
+        v = Tensors.zeros(values.length());
+        MemorySegment gs = Tensors.seg(grads);
+        for (Param p : byName.values()) {
+            p.grad = Tensors.view(grads, p.offset, p.shape);
+            p.g = gs.asSlice(p.offset * 4, p.size * 4);
+        }
     }
 
     public Param get(String name) {
@@ -94,17 +122,17 @@ public final class ParamStore {
 
     public long flatLength() { return values.length(); }
     public INDArray values() { return values; }
-    public INDArray grads() { return grads; }
-    public INDArray adamM() { return m; }
-    public INDArray adamV() { return v; }
+    public INDArray grads() { allocateGradients(); return grads; }
+    public INDArray adamM() { allocateGradients(); return m; }
+    public INDArray adamV() { allocateGradients(); return v; }
 
-    public void zeroGrads() { Kernels.zero(Tensors.seg(grads), 0, grads.length()); }
+    public void zeroGrads() { Kernels.zero(Tensors.seg(grads()), 0, grads.length()); }
 
     /** Global L2 norm of the gradients of the parameters that train (padding is always zero); a frozen one's gradient, still computed on the way through, does not count. */
     public double gradNorm() {
-        if (byName.values().stream().noneMatch(p -> p.frozen)) return Math.sqrt(Kernels.sumSquares(Tensors.seg(grads), grads.length()));
+        if (byName.values().stream().noneMatch(p -> p.frozen)) return Math.sqrt(Kernels.sumSquares(Tensors.seg(grads()), grads.length()));
         double ss = 0;
-        for (Param p : byName.values()) if (!p.frozen) ss += Kernels.sumSquares(p.g, p.size);
+        for (Param p : byName.values()) if (!p.frozen) ss += Kernels.sumSquares(p.g(), p.size);
         return Math.sqrt(ss);
     }
 }

@@ -40,6 +40,17 @@ public final class BestOf {
         @Override public boolean needsAudio() { return false; }
     };
 
+    /** The judges a user can name: the model's own likelihood, or the recogniser (pocketsphinx, general LM). */
+    public enum JudgeKind {
+        LIKELIHOOD, RECOGNISER;
+
+        /** This judge for audio at the given rate; the recogniser (installed when missing) works in a temporary folder it deletes. */
+        public Judge judge(int sampleRate) {
+            return this == LIKELIHOOD ? BestOf.LIKELIHOOD : new RecogniserJudge(dev.qwenomni.asr.Recognizer.openGeneral(2),
+                    "general en-us", sampleRate, java.nio.file.Path.of(System.getProperty("java.io.tmpdir")));
+        }
+    }
+
     /** The kept rendering of each text, which candidate it was, and every candidate's score and mean log-probability ([text][candidate]). */
     public record Picked(List<Synthesizer.Result> results, int[] picks, double[][] scores, double[][] meanLogProbs) {
         public String summary(int text) {

@@ -114,8 +114,8 @@ class TrainCliTest {
         float[] x = dev.qwenomni.audio.Wav.read(wav).samples(), noisy = x.clone();
         java.util.Random rnd = new java.util.Random(1);
         for (int i = 0; i < noisy.length; i++) noisy[i] += 0.01f * (float) rnd.nextGaussian();
-        assertTrue(CodecCommand.Eval.siSdr(x, x) > 100);
-        double s = CodecCommand.Eval.siSdr(x, noisy);
+        assertTrue(dev.qwenomni.codec.CodecEvaluation.siSdr(x, x) > 100);
+        double s = dev.qwenomni.codec.CodecEvaluation.siSdr(x, noisy);
         assertTrue(s > 5 && s < 60, "SI-SDR with noise " + s);
     }
 
@@ -158,7 +158,7 @@ class TrainCliTest {
     void codecEvalLimitSpreadsOverTheList() {
         // 207 test clips listed voice after voice (52, 52, 52, 51): 40 must reach every voice
         java.util.List<Integer> all = java.util.stream.IntStream.range(0, 207).boxed().toList();
-        java.util.List<Integer> some = CodecCommand.Eval.spread(all, 40);
+        java.util.List<Integer> some = dev.qwenomni.codec.CodecEvaluation.spread(all, 40);
         assertEquals(40, some.size());
         assertEquals(0, some.get(0));
         for (int voice = 0; voice < 4; voice++) {
@@ -166,17 +166,17 @@ class TrainCliTest {
             assertTrue(some.stream().anyMatch(i -> i >= lo && i < hi), "no clip of voice " + voice + " in " + some);
         }
         assertEquals(some.stream().distinct().count(), 40, "clips repeat: " + some);
-        assertEquals(all, CodecCommand.Eval.spread(all, 500));
+        assertEquals(all, dev.qwenomni.codec.CodecEvaluation.spread(all, 500));
     }
 
     @Test
     void codecEvalGroupsClipsByVoiceInOrderOfFirstAppearance() {
-        var g = CodecCommand.Eval.byVoice(java.util.List.of("flite:rms", "flite:awb", "flite:rms", "festival:slt_hts", "flite:awb"));
+        var g = dev.qwenomni.codec.CodecEvaluation.byVoice(java.util.List.of("flite:rms", "flite:awb", "flite:rms", "festival:slt_hts", "flite:awb"));
         assertEquals(java.util.List.of("flite:rms", "flite:awb", "festival:slt_hts"), java.util.List.copyOf(g.keySet()));
         assertEquals(java.util.List.of(0, 2), g.get("flite:rms"));
         assertEquals(java.util.List.of(1, 4), g.get("flite:awb"));
         assertEquals(java.util.List.of(3), g.get("festival:slt_hts"));
-        assertEquals(java.util.List.of("b", "d"), CodecCommand.Eval.pick(java.util.List.of("a", "b", "c", "d"), g.get("flite:rms").stream().map(i -> i + 1).toList()));
+        assertEquals(java.util.List.of("b", "d"), dev.qwenomni.codec.CodecEvaluation.pick(java.util.List.of("a", "b", "c", "d"), g.get("flite:rms").stream().map(i -> i + 1).toList()));
     }
 
     @Test
@@ -199,8 +199,10 @@ class TrainCliTest {
         assertTrue(err.toString().contains("--stream") && err.toString().contains("--candidates 2"), err.toString());
         assertEquals(1, cl.execute("speak", "Hello.", "--candidates", "0", "-o", out));
         assertTrue(err.toString().contains("--candidates must be at least 1, not 0"), err.toString());
-        assertEquals(1, cl.execute("speak", "Hello.", "--candidates", "3", "--judge", "ears", "-o", out));
-        assertTrue(err.toString().contains("--judge must be likelihood or recogniser, not 'ears'"), err.toString());
+        // an unknown judge is a usage error (exit 2), named by picocli with the choices
+        assertEquals(2, cl.execute("speak", "Hello.", "--candidates", "3", "--judge", "ears", "-o", out));
+        assertTrue(err.toString().contains("--judge") && err.toString().contains("'ears'") && err.toString().contains("LIKELIHOOD, RECOGNISER"),
+                err.toString());
         assertFalse(java.nio.file.Files.exists(dir.resolve("never.wav")));
     }
 }

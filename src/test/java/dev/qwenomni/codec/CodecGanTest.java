@@ -94,7 +94,7 @@ class CodecGanTest {
         Supplier<?> kinks = () -> branches(d.forward(x), null);
         GradCheck.check("period 3 dx", loss, MemorySegment.ofArray(x), x.length, dx, 58, 1, PROBE, kinks);
         int seed = 2;
-        for (Param p : d.params.params()) GradCheck.check("period 3 " + p.name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 30, seed++, PROBE, kinks);
+        for (Param p : d.params.params()) GradCheck.check("period 3 " + p.name, loss, p.v, p.size, GradCheck.copy(p.g(), p.size), 30, seed++, PROBE, kinks);
         // the generator's pass leaves the parameters' gradients alone
         d.params.zeroGrads();
         pass.backward(r, false);
@@ -132,7 +132,7 @@ class CodecGanTest {
         assertTrue(l0 > 0);
         float[][] grads = new float[d.params.params().size()][];
         int i = 0;
-        for (Param p : d.params.params()) grads[i++] = GradCheck.copy(p.g, p.size);
+        for (Param p : d.params.params()) grads[i++] = GradCheck.copy(p.g(), p.size);
         i = 0;
         int seed = 4;
         Supplier<?> kinks = () -> List.of(branches(d.forward(fake), null), branches(d.forward(real), null));
@@ -203,7 +203,10 @@ class CodecGanTest {
         MultiPeriodDiscriminator d = new MultiPeriodDiscriminator(new int[]{2, 3}, new int[]{4, 8, 8});
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5)
                 .withGan(new CodecTask.Gan(d, 1f, 2f, 1e-3f, 10, 2));
-        TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
+        TrainConfig tc = TrainConfig.defaults().with(c -> {
+            c.steps = 6; c.batch = 2; c.seqLen = 4096; c.lr = 1e-3; c.warmup = 1; c.weightDecay = 0.01; c.beta1 = 0.8; c.beta2 = 0.99;
+            c.clip = 10; c.evalEvery = 3; c.evalBatches = 1; c.checkpointEvery = 3; c.seed = 5; c.attention = "n/a";
+        });
         new Trainer(task, tc, out).showProgress(false).run(3, stopAfter);
         return new Run(codec, d);
     }

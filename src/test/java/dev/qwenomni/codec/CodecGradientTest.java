@@ -43,7 +43,7 @@ class CodecGradientTest {
         int seed = 2;
         for (Param p : s.params())
             if (!p.name.endsWith("inv_freq")) // a buffer, never trained
-                GradCheck.check(what + " " + p.name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 40, seed++);
+                GradCheck.check(what + " " + p.name, loss, p.v, p.size, GradCheck.copy(p.g(), p.size), 40, seed++);
     }
 
     @Test
@@ -117,7 +117,7 @@ class CodecGradientTest {
         int seed = 20;
         for (Param p : s.params()) {
             if (p.name.contains("in_proj")) continue; // not on the decode path
-            GradCheck.check("vq " + p.name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 40, seed++);
+            GradCheck.check("vq " + p.name, loss, p.v, p.size, GradCheck.copy(p.g(), p.size), 40, seed++);
         }
     }
 }

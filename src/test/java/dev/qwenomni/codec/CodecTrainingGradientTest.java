@@ -152,11 +152,11 @@ class CodecTrainingGradientTest {
                 "quantizer.quantizers.2.out_proj.parametrizations.weight.original0", "quantizer.quantizers.2.out_proj.bias"}) {
             // (the last level only: earlier levels also feed the residual of later ones, a path SNAC detaches)
             Param p = codec.params.get(name);
-            GradCheck.check("codec training " + name, loss, p.v, p.size, GradCheck.copy(p.g, p.size), 30, seed++);
+            GradCheck.check("codec training " + name, loss, p.v, p.size, GradCheck.copy(p.g(), p.size), 30, seed++);
         }
         // and the encoder does receive the straight-through gradient
         Param enc = codec.params.get("encoder.block.0.parametrizations.weight.original1");
-        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.copy(enc.g, enc.size)[0] != 0f, "encoder gradient");
+        org.junit.jupiter.api.Assertions.assertTrue(GradCheck.copy(enc.g(), enc.size)[0] != 0f, "encoder gradient");
     }
 
     @Test
@@ -200,7 +200,7 @@ class CodecTrainingGradientTest {
         s.zeroGrads();
         q.trainForward(z, T);
         q.trainBackward(new float[w.length], 0f, 1f);
-        float[] g = GradCheck.copy(q.codebook.g, q.codebook.size);
+        float[] g = GradCheck.copy(q.codebook.g(), q.codebook.size);
         double num = 0, den = 0;
         for (int code : java.util.Arrays.stream(q.lastCodes()).distinct().toArray())
             for (int d = 0; d < 3; d++) {

@@ -47,7 +47,10 @@ class CodecTrainingTest {
         SnacCodec codec = new SnacCodec(SnacConfig.read(SnacFixtureParityTest.CONFIG));
         freeze.accept(codec);
         CodecTask task = new CodecTask(codec, manifest, ManifestEntry.read(manifest), 4096, 2, 1, 5);
-        TrainConfig tc = new TrainConfig(6, 2, 4096, 1, 1e-3, 1, 0.1, 0.01, 0.8, 0.99, 1e-8, 10, 3, 1, 3, 5, "n/a");
+        TrainConfig tc = TrainConfig.defaults().with(c -> {
+            c.steps = 6; c.batch = 2; c.seqLen = 4096; c.lr = 1e-3; c.warmup = 1; c.weightDecay = 0.01; c.beta1 = 0.8; c.beta2 = 0.99;
+            c.clip = 10; c.evalEvery = 3; c.evalBatches = 1; c.checkpointEvery = 3; c.seed = 5; c.attention = "n/a";
+        });
         // re-seed unused codes every 4 steps, as codec train does every few hundred: checkpoints fall every 3,
         // so a resume from step 3 lands inside a window whose counts and pools must carry over
         new Trainer(task, tc, out).showProgress(false).afterStep(step -> { if (step % 4 == 0) reseeded.add(task.reseedDeadCodes()); }).run(3, stopAfter);
@@ -242,7 +245,7 @@ class CodecTrainingTest {
         List<ManifestEntry> e = ManifestEntry.read(m);
         // default codec: 12288 samples / hop 512 / stride 4 = 6 coarse codes per segment, 24 per step of 4;
         // 16 x 1024 picks take 683 steps, rounded up to whole checkpoint intervals of 100
-        CodecTask small = new CodecTask(new SnacCodec(dev.qwenomni.cli.CodecTrainCommand.DEFAULT), m, e, 12288, 4, 1, 5);
+        CodecTask small = new CodecTask(new SnacCodec(dev.qwenomni.codec.CodecTraining.DEFAULT_CONFIG), m, e, 12288, 4, 1, 5);
         assertEquals(700, small.defaultReseedEvery(1, 100));
         assertEquals(400, small.defaultReseedEvery(2, 100), "accumulation picks more codes per step");
         assertEquals(683, small.defaultReseedEvery(1, 1));

@@ -74,7 +74,7 @@ class SnacFixtureParityTest {
                 if (!k.startsWith("grad/")) continue;
                 Param p = codec.params.get(k.substring(5));
                 float[] g = new float[(int) p.size];
-                for (int i = 0; i < g.length; i++) g[i] = Kernels.get(p.g, i);
+                for (int i = 0; i < g.length; i++) g[i] = Kernels.get(p.g(), i);
                 float[] ref = r.floats(k);
                 double max = 0;
                 for (float v : ref) max = Math.max(max, Math.abs(v));

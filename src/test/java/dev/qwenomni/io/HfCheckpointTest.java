@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.*;
 
 class HfCheckpointTest {
@@ -23,6 +24,25 @@ class HfCheckpointTest {
 
     static Qwen3Config small(boolean tied) {
         return new Qwen3Config("qwen3", 40, 16, 24, 2, 4, 2, 8, 1e6, 1e-6, tied, false, false, true, 64, -1, 39);
+    }
+
+    /**
+     * Inference holds the weights alone: a loaded model computes logits without the gradient and
+     * AdamW buffers (three times the weights), which appear when training first asks for them.
+     */
+    @Test
+    void aLoadedModelComputesLogitsWithoutGradientOrMomentBuffers() throws IOException {
+        Qwen3Model a = new Qwen3Model(small(true), AttentionKind.MATERIALIZED);
+        a.weights.initialize(3);
+        Path d = dir.resolve("inference");
+        HfCheckpoint.save(a, d, null);
+        Qwen3Model b = HfCheckpoint.load(d, AttentionKind.MATERIALIZED);
+        int[] ids = {1, 5, 7};
+        b.forward(ids, null, 1, ids.length, 1f);
+        assertFalse(b.params().hasGradients(), "a forward for logits allocated gradients");
+        b.params().zeroGrads();
+        assertTrue(b.params().hasGradients());
+        assertEquals(b.params().flatLength(), b.params().adamM().length(), "the moments come with the gradients");
     }
 
     @Test

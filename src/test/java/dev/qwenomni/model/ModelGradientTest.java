@@ -60,7 +60,7 @@ class ModelGradientTest {
         m.backward();
         int seed = 0;
         for (Param p : m.params().params()) {
-            float[] g = GradCheck.copy(p.g, p.size);
+            float[] g = GradCheck.copy(p.g(), p.size);
             GradCheck.check(what + " " + p.name, () -> m.forward(ids, tg, guide, B, T, 1f).loss(),
                     p.v, p.size, g, 40, seed++);
         }

@@ -45,7 +45,7 @@ class Qwen3FixtureParityTest {
 
             for (Param p : model.params().params()) {
                 float[] g = new float[(int) p.size];
-                for (int i = 0; i < g.length; i++) g[i] = dev.qwenomni.tensor.Kernels.get(p.g, i);
+                for (int i = 0; i < g.length; i++) g[i] = dev.qwenomni.tensor.Kernels.get(p.g(), i);
                 float[] ref = r.floats("grad/" + p.name);
                 double e = dev.qwenomni.nn.GradCheck.maxRelErr(g, ref);
                 assertTrue(e < 1e-4, p.name + " grad rel err " + e);

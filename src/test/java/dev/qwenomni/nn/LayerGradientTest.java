@@ -32,8 +32,8 @@ class LayerGradientTest {
         Linear.forward(y, x, w, b);
         Linear.backward(dx, false, w, b, dy, x);
         check("linear dx", () -> { fwd.run(); return weightedSum(seg(y), r); }, seg(x), x.length(), copy(seg(dx), x.length()), 100, 1);
-        check("linear dW", () -> { fwd.run(); return weightedSum(seg(y), r); }, w.v, w.size, copy(w.g, w.size), 100, 2);
-        check("linear db", () -> { fwd.run(); return weightedSum(seg(y), r); }, b.v, b.size, copy(b.g, b.size), 100, 3);
+        check("linear dW", () -> { fwd.run(); return weightedSum(seg(y), r); }, w.v, w.size, copy(w.g(), w.size), 100, 2);
+        check("linear db", () -> { fwd.run(); return weightedSum(seg(y), r); }, b.v, b.size, copy(b.g(), b.size), 100, 3);
     }
 
     @Test
@@ -47,7 +47,7 @@ class LayerGradientTest {
         float[] r = copyRandom(seg(dy), dy.length());
         Embedding.backward(w, seg(dy), ids, ids.length);
         check("embedding dW", () -> { Embedding.forward(seg(y), ids, ids.length, w); return weightedSum(seg(y), r); },
-                w.v, w.size, copy(w.g, w.size), 200, 4);
+                w.v, w.size, copy(w.g(), w.size), 200, 4);
     }
 
     @Test
@@ -64,7 +64,7 @@ class LayerGradientTest {
         RMSNorm.backward(seg(dx), false, w, seg(dy), seg(x), seg(rstd), N);
         var loss = (java.util.function.DoubleSupplier) () -> { RMSNorm.forward(seg(y), seg(rstd), seg(x), w, N, 1e-6f); return weightedSum(seg(y), r); };
         check("rmsnorm dx", loss, seg(x), x.length(), copy(seg(dx), x.length()), 148, 5);
-        check("rmsnorm dw", loss, w.v, C, copy(w.g, C), C, 6);
+        check("rmsnorm dw", loss, w.v, C, copy(w.g(), C), C, 6);
     }
 
     @Test
@@ -88,7 +88,7 @@ class LayerGradientTest {
             loss.getAsDouble();
             HeadNormRope.backward(seg(din), seg(dout), seg(in), seg(rstd), norm, rope, B, T, H, D, 3);
             check("q/k norm+rope dIn (norm " + withNorm + ")", loss, seg(in), n, copy(seg(din), n), 240, 7);
-            if (withNorm) check("q/k norm weight", loss, w.v, D, copy(w.g, D), D, 8);
+            if (withNorm) check("q/k norm weight", loss, w.v, D, copy(w.g(), D), D, 8);
         }
     }
 

@@ -13,8 +13,8 @@ class AdamWTest {
         ParamStore ps = new ParamStore();
         ParamStore.Param a = ps.add("a", true, 3), b = ps.add("b", true, 2);
         ps.allocate();
-        for (int i = 0; i < 3; i++) Kernels.set(a.g, i, 2f);  // |g_a|^2 = 12
-        for (int i = 0; i < 2; i++) { Kernels.set(b.g, i, 3f); Kernels.set(b.v, i, 1f); }  // |g_b|^2 = 18
+        for (int i = 0; i < 3; i++) Kernels.set(a.g(), i, 2f);  // |g_a|^2 = 12
+        for (int i = 0; i < 2; i++) { Kernels.set(b.g(), i, 3f); Kernels.set(b.v, i, 1f); }  // |g_b|^2 = 18
         assertEquals(Math.sqrt(30), ps.gradNorm(), 1e-9);
         b.frozen = true;
         assertEquals(Math.sqrt(12), ps.gradNorm(), 1e-9, "a frozen parameter's gradient does not count");
@@ -37,8 +37,8 @@ class AdamWTest {
         for (int step = 1; step <= 3; step++) {
             double[] g = new double[total];
             for (int i = 0; i < total; i++) g[i] = r.nextGaussian();
-            for (int i = 0; i < 37; i++) Kernels.set(w.g, i, (float) g[i]);
-            for (int i = 0; i < 5; i++) Kernels.set(n.g, i, (float) g[37 + i]);
+            for (int i = 0; i < 37; i++) Kernels.set(w.g(), i, (float) g[i]);
+            for (int i = 0; i < 5; i++) Kernels.set(n.g(), i, (float) g[37 + i]);
             double lr = 0.01, scale = 0.5;
             adam.step(ps, (float) lr, step, (float) scale);
             for (int i = 0; i < total; i++) {

@@ -35,7 +35,10 @@ class ResumeTest {
     }
 
     static TrainConfig tc(int steps) {
-        return new TrainConfig(steps, 2, 32, 2, 3e-3, 2, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 3, 2, 3, 77, "flash");
+        return TrainConfig.defaults().with(c -> {
+            c.steps = steps; c.batch = 2; c.seqLen = 32; c.accum = 2; c.lr = 3e-3; c.warmup = 2; c.evalEvery = 3; c.evalBatches = 2;
+            c.checkpointEvery = 3; c.seed = 77; c.attention = "flash";
+        });
     }
 
     static LmTask task(Qwen3Model m) {

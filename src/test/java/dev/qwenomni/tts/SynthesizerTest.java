@@ -1,7 +1,6 @@
 package dev.qwenomni.tts;
 
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.cli.SpeakCommandAccess;
 import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.codec.SnacConfig;
 import dev.qwenomni.model.DecodeAttention;
@@ -59,7 +58,7 @@ class SynthesizerTest {
         List<float[]> chunks = new ArrayList<>();
         Synthesizer.Result streamed = s.synthesize(List.of(a), null, sc, (i, chunk) -> chunks.add(chunk)).get(0);
         for (int l = 0; l < 3; l++) assertArrayEquals(one.codes()[l], streamed.codes()[l]);
-        float[] joined = SpeakCommandAccess.concat(chunks);
+        float[] joined = Speaker.concat(chunks);
         // OpenBLAS picks its sgemm kernel by the matrix width, and on some CPUs (seen on an AVX-512
         // machine) a column's sum then rounds differently in a short streaming window than in the
         // whole clip: the gemm conv kernel may differ in the last bit, which this tiny codec's 16-bit
@@ -79,7 +78,7 @@ class SynthesizerTest {
         s.synthesize(List.of(a), null, sc, (i, chunk) -> directChunks.add(chunk));
         float[] direct = s.synthesize(List.of(a), null, sc, null).get(0).audio();
         s.codec.useConvKernel(ConvKernel.GEMM);
-        assertArrayEquals(direct, SpeakCommandAccess.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
+        assertArrayEquals(direct, Speaker.concat(directChunks), "direct kernel: streamed equals one-shot bit for bit");
 
         List<Synthesizer.Result> both = s.synthesize(List.of(a, b), null, sc, null);
         for (int l = 0; l < 3; l++) assertArrayEquals(one.codes()[l], both.get(0).codes()[l], "text 0 in a batch");
