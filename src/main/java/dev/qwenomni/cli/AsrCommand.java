@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 /** Recognise a WAV and, given its text, score WER and CER; optionally MCD against a reference WAV. */
 @Command(name = "asr", mixinStandardHelpOptions = true, description = "Transcribe a WAV with PocketSphinx; with --text, report WER/CER.")
 public final class AsrCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "WAV file (any rate, mono or mixed down)") Path wav;
     @Option(names = "--text", description = "the words spoken, for WER/CER") String text;
     @Option(names = "--lm", defaultValue = "general", description = "general (en-us) or corpus (our trigram, test sentences left out)") String lm;
@@ -35,15 +36,15 @@ public final class AsrCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--lm must be general or corpus, not '" + lm + "'");
         };
         String hyp = new Recognizer(lmFile, 1).transcribe(List.of(wav), cache.resolve("work")).get(0);
-        System.out.println("hypothesis: " + hyp);
+        spec.commandLine().getOut().println("hypothesis: " + hyp);
         if (text != null) {
             ErrorRate.Totals t = ErrorRate.score(List.of(text), List.of(hyp));
-            System.out.printf(Locale.ROOT, "WER %.1f%% (%d/%d words), CER %.1f%%%n", 100 * t.wer(), t.wordEdits(), t.words(), 100 * t.cer());
+            spec.commandLine().getOut().printf(Locale.ROOT, "WER %.1f%% (%d/%d words), CER %.1f%%%n", 100 * t.wer(), t.wordEdits(), t.words(), 100 * t.cer());
         }
         if (reference != null) {
             Wav.Audio a = Wav.read(wav), b = Wav.read(reference);
             float[] bs = Resampler.resample(b.samples(), b.sampleRate(), a.sampleRate());
-            System.out.printf(Locale.ROOT, "MCD %.2f dB%n", new MelCepstrum(a.sampleRate()).mcd(a.samples(), bs));
+            spec.commandLine().getOut().printf(Locale.ROOT, "MCD %.2f dB%n", new MelCepstrum(a.sampleRate()).mcd(a.samples(), bs));
         }
         return 0;
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the gemm peak, then training-step throughput (tokens/s, GFLOP/s, fraction of peak).")
 public final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--batch", defaultValue = "8") int batch;
     @Option(names = "--seq-len", defaultValue = "256") int seqLen;
     @Option(names = "--steps", defaultValue = "10", description = "timed steps") int steps;
@@ -34,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         double peak = gemmPeak();
-        System.out.printf("gemm peak (1024^3, preallocated, %s threads): %.1f GFLOP/s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
+        spec.commandLine().getOut().printf("gemm peak (1024^3, preallocated, %s threads): %.1f GFLOP/s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
         ByteTokenizer tok = new ByteTokenizer();
         Qwen3Config cfg = modelOptions.shape().config(dev.qwenomni.model.ModelShape.roundUp(tok.vocabSize(), 8), ByteTokenizer.EOT);
         TokenBatcher data = new TokenBatcher(TextCorpus.load(corpus, tok, 2, DataPaths.inHome("data/cache")).train, seqLen, 1);
@@ -57,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
             Arrays.sort(t);
             double med = t[steps / 2];
             double flops = m.trainFlopsPerToken(seqLen) * N;
-            System.out.printf("train step %-12s params %d, B=%d T=%d: median %.1f ms (min %.1f, max %.1f), %.0f tokens/s, %.1f GFLOP/s = %.0f%% of gemm peak%n",
+            spec.commandLine().getOut().printf("train step %-12s params %d, B=%d T=%d: median %.1f ms (min %.1f, max %.1f), %.0f tokens/s, %.1f GFLOP/s = %.0f%% of gemm peak%n",
                     a, m.params().count(), batch, seqLen, med * 1e3, t[0] * 1e3, t[steps - 1] * 1e3, N / med, flops / med / 1e9,
                     100 * flops / med / 1e9 / peak);
         }

@@ -11,11 +11,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "cli-reference", hidden = true, description = "Print docs/cli.md: every command's --help, as markdown.")
 public final class CliReference implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     static final int WIDTH = 110;
 
     @Override
     public Integer call() {
-        System.out.print(markdown());
+        spec.commandLine().getOut().print(markdown());
         return Omni.OK;
     }
 

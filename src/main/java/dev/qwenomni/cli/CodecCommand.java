@@ -37,10 +37,11 @@ public final class CodecCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() { spec.commandLine().usage(System.out); }
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     @Command(name = "encode", mixinStandardHelpOptions = true, description = "WAV (any rate, mixed to mono) -> codes as JSON {\"codes\": [[...], ...]}")
     static final class Encode implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true, description = "codec checkpoint (config.json + model.safetensors)") Path codec;
         @Parameters(index = "0") Path wav;
         @Parameters(index = "1") Path out;
@@ -60,13 +61,14 @@ public final class CodecCommand implements Runnable {
             ArrayNode levels = root.putArray("codes");
             for (int[] level : codes) { ArrayNode l = levels.addArray(); for (int k : level) l.add(k); }
             AtomicFiles.write(out, json.writeValueAsBytes(root));
-            System.out.printf("%s: %.2f s -> codes %s%n", wav, a.seconds(), Arrays.stream(codes).map(l -> Integer.toString(l.length)).toList());
+            spec.commandLine().getOut().printf("%s: %.2f s -> codes %s%n", wav, a.seconds(), Arrays.stream(codes).map(l -> Integer.toString(l.length)).toList());
             return 0;
         }
     }
 
     @Command(name = "decode", mixinStandardHelpOptions = true, description = "codes JSON -> 16-bit mono WAV at the codec's rate")
     static final class Decode implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Option(names = "--stream", description = "decode frame by frame with the streaming decoder") boolean stream;
         @Option(names = "--noise-seed", description = "noise seeded by position (default: noise off)") Long noiseSeed;
@@ -110,7 +112,7 @@ public final class CodecCommand implements Runnable {
             }
             double sec = (System.nanoTime() - t0) / 1e9, dur = (double) audio.length / c.config.samplingRate();
             Wav.write(wav, audio, c.config.samplingRate());
-            System.out.printf(Locale.ROOT, "%s: %.2f s of audio in %.2f s (real-time factor %.2f)%s%n", wav, dur, sec, sec / dur,
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f s of audio in %.2f s (real-time factor %.2f)%s%n", wav, dur, sec, sec / dur,
                     stream ? String.format(Locale.ROOT, ", first audio after %.3f s (code frames arrive instantly here)", firstAudio) : "");
             return 0;
         }
@@ -126,6 +128,7 @@ public final class CodecCommand implements Runnable {
             description = "Reconstruction metrics on a folder of WAVs: multi-scale mel distance, mel-cepstral distortion (MCD, DTW-aligned), SI-SDR, pitch error and periodicity, "
                     + "codebook usage per level.")
     static final class Eval implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Parameters(index = "0", arity = "0..1", description = "folder of .wav files (or use --manifest)") Path folder;
         @Option(names = "--manifest", description = "speech manifest: evaluate the clips of --split instead of a folder") Path manifest;
@@ -160,7 +163,7 @@ public final class CodecCommand implements Runnable {
             o.codec = codec; o.folder = folder; o.manifest = manifest; o.split = split; o.speaker = speaker; o.wer = wer; o.out = out;
             o.kjv = kjv; o.testList = testList; o.jobs = jobs; o.limit = limit; o.noiseSeed = noiseSeed; o.unquantized = unquantized;
             o.codeChoice = codeChoice; o.candidates = candidates; o.against = against; o.bandSplits = bandSplits;
-            System.out.print(new CodecEvaluation(o).run().text());
+            spec.commandLine().getOut().print(new CodecEvaluation(o).run().text());
             return Omni.OK;
         }
     }
@@ -171,6 +174,7 @@ public final class CodecCommand implements Runnable {
                     + "on with codec train --init OUT --freeze-codes. A wider encoder (and latent) starts from the same codes, but they "
                     + "are a new codec's once it trains (codec train --init OUT), and a TTS model must be trained on them.")
     static final class Widen implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Option(names = "--decoder-dim", description = "the new decoder_dim (at least the codec's)") Integer decoderDim;
         @Option(names = "--encoder-dim", description = "the new encoder_dim (at least the codec's; the latent is encoder_dim x 2^blocks)")
@@ -199,7 +203,7 @@ public final class CodecCommand implements Runnable {
             float[] a = src.decode(codes, NoiseSource.OFF), b = wide.decode(codes, NoiseSource.OFF);
             double diff = 0, energy = 0;
             for (int i = 0; i < a.length; i++) { diff += (a[i] - b[i]) * (double) (a[i] - b[i]); energy += (double) a[i] * a[i]; }
-            System.out.printf(Locale.ROOT, "%s: encoder_dim %d -> %d, decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: encoder_dim %d -> %d, decoder_dim %d -> %d, %d -> %d parameters; codes sha256 %s (unchanged: %b); "
                             + "decode of random codes differs by %.2e relative RMS%n", out, src.config.encoderDim(), wide.config.encoderDim(),
                     src.config.decoderDim(), wide.config.decoderDim(), src.params.count(), wide.params.count(),
                     CodecCheckpoint.codesSha256(wide).substring(0, 16),
@@ -213,6 +217,7 @@ public final class CodecCommand implements Runnable {
                     + "are seeded with encodings of the manifest's training clips, level by level; train it on with codec train --init OUT. "
                     + "Its codes are new ones, so a TTS model must be trained on them.")
     static final class Grow implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true) Path codec;
         @Option(names = "--codebook-size", required = true, description = "the new codebook_size (larger than the codec's)") int codebookSize;
         @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech/manifest.jsonl",
@@ -235,10 +240,10 @@ public final class CodecCommand implements Runnable {
             if (clips.isEmpty()) throw new IllegalArgumentException(manifest + " has no train clips to seed the new codes from");
             dev.qwenomni.codec.CodebookGrowth.Grown g = dev.qwenomni.codec.CodebookGrowth.grow(src, codebookSize, clips, seed);
             CodecCheckpoint.save(g.codec(), out);
-            System.out.printf(Locale.ROOT, "%s: codebook_size %d -> %d, seeded from %d clips (%.2f h)%n", out, src.config.codebookSize(),
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: codebook_size %d -> %d, seeded from %d clips (%.2f h)%n", out, src.config.codebookSize(),
                     codebookSize, clips.size(), seconds / 3600);
             for (int l = 0; l < g.report().errorBefore().length; l++)
-                System.out.printf(Locale.ROOT, "level %d: code-space error ||z_e - code||^2 / ||z_e||^2 %.4f -> %.4f, %.1f%% of its picks are new codes%n",
+                spec.commandLine().getOut().printf(Locale.ROOT, "level %d: code-space error ||z_e - code||^2 / ||z_e||^2 %.4f -> %.4f, %.1f%% of its picks are new codes%n",
                         l, g.report().errorBefore()[l], g.report().errorAfter()[l], 100 * g.report().newCodeShare()[l]);
             return 0;
         }
@@ -249,6 +254,7 @@ public final class CodecCommand implements Runnable {
                     + "fine-tunes of one codec. Tensors they all share stay bit for bit, so fine-tunes that froze the codes average to a "
                     + "codec with the same codes.")
     static final class Average implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = {"-c", "--codec"}, required = true, description = "a codec directory; give two or more") List<Path> codecs;
         @Option(names = "--out", required = true) Path out;
 
@@ -260,7 +266,7 @@ public final class CodecCommand implements Runnable {
             CodecCheckpoint.save(mean, out);
             String hash = CodecCheckpoint.codebooksSha256(mean);
             long same = loaded.stream().filter(c -> CodecCheckpoint.codebooksSha256(c).equals(hash)).count();
-            System.out.printf(Locale.ROOT, "%s: mean of %d codecs; codebooks sha256 %s, shared by %d of them%s%n", out, loaded.size(),
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: mean of %d codecs; codebooks sha256 %s, shared by %d of them%s%n", out, loaded.size(),
                     hash.substring(0, 16), same, same == loaded.size() ? " (the codes are theirs)" : " (new codes: a TTS model must be trained on them)");
             return 0;
         }
@@ -269,6 +275,7 @@ public final class CodecCommand implements Runnable {
     @Command(name = "bench", mixinStandardHelpOptions = true,
             description = "Decoder real-time factor (seconds of compute per second of audio) per conv kernel, random weights.")
     static final class Bench implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--config", defaultValue = "snac24", description = "snac24 or a config.json path") String config;
         @Option(names = "--frames", defaultValue = "48", description = "latent frames to decode (48 = 1.02 s at 24 kHz)") int frames;
         @Option(names = "--kernels", split = ",", defaultValue = "direct,gemm") String[] kernels;
@@ -289,7 +296,7 @@ public final class CodecCommand implements Runnable {
                 for (int j = 0; j < codes[i].length; j++) codes[i][j] = r.nextInt(cfg.codebookSize());
             }
             double seconds = (double) coarse * strides[0] * cfg.hopLength() / cfg.samplingRate();
-            System.out.printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
+            spec.commandLine().getOut().printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
             for (String k : kernels) {
                 c.useConvKernel(ConvKernel.parse(k));
                 c.decode(codes, noise); // warm-up
@@ -300,7 +307,7 @@ public final class CodecCommand implements Runnable {
                     t[i] = (System.nanoTime() - t0) / 1e9;
                 }
                 Arrays.sort(t);
-                System.out.printf(Locale.ROOT, "  %-7s median %.3f s -> real-time factor %.3f (min %.3f, max %.3f)%n", k, t[repeats / 2],
+                spec.commandLine().getOut().printf(Locale.ROOT, "  %-7s median %.3f s -> real-time factor %.3f (min %.3f, max %.3f)%n", k, t[repeats / 2],
                         t[repeats / 2] / seconds, t[0] / seconds, t[repeats - 1] / seconds);
             }
             return 0;

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
         description = {"Copy a model folder (TTS model or codec) with its weights stored as bf16, f16 or f32.",
                 "A converted codec's codebooks are rounded, so its codes are new ones: TTS models trained on the original refuse it."})
 public final class ConvertCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "model folder: config.json + model.safetensors (+ tts.json)") Path in;
     @Parameters(index = "1", description = "folder to write the copy into") Path out;
     @Option(names = "--dtype", defaultValue = "bf16", description = "bf16 (default), f16 or f32") String dtype;
@@ -28,10 +29,10 @@ public final class ConvertCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtype must be bf16, f16 or f32, not '" + dtype + "'");
         };
         HalfPrecisionCopy.Result r = HalfPrecisionCopy.copy(in, out, t);
-        System.out.printf(Locale.ROOT, "%s -> %s: %d tensors as %s, %.1f MB -> %.1f MB%n", in, out, r.tensors(), t,
+        spec.commandLine().getOut().printf(Locale.ROOT, "%s -> %s: %d tensors as %s, %.1f MB -> %.1f MB%n", in, out, r.tensors(), t,
                 r.bytesIn() / 1e6, r.bytesOut() / 1e6);
         if (!r.leftBehind().isEmpty())
-            System.out.println("left behind (not model files): " + String.join(", ", r.leftBehind()));
+            spec.commandLine().getOut().println("left behind (not model files): " + String.join(", ", r.leftBehind()));
         return 0;
     }
 }

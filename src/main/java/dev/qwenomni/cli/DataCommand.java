@@ -1,19 +1,13 @@
 package dev.qwenomni.cli;
 
-import dev.qwenomni.asr.ErrorRate;
-import dev.qwenomni.asr.Recognizer;
-import dev.qwenomni.data.SpeechSentences;
 import dev.qwenomni.speech.DatasetBuilder;
-import dev.qwenomni.speech.SpeechCache;
-import dev.qwenomni.sys.SystemPackages;
-import dev.qwenomni.speech.Teachers;
+import dev.qwenomni.speech.TeacherGrading;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -30,9 +24,10 @@ public final class DataCommand implements Runnable {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() { spec.commandLine().usage(System.out); }
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 
     static class Common {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path kjv;
         @Option(names = "--test-list", defaultValue = DataPaths.TEST_LIST, description = "held-out sentences, never trained on")
         Path testList;
@@ -67,7 +62,7 @@ public final class DataCommand implements Runnable {
             log.info("manifest {}: {} clips, {} h of speech, {} speakers {}, built in {} s", r.manifest(), r.entries().size(),
                     String.format(Locale.ROOT, "%.3f", r.hours(null)), speakers.size(), speakers,
                     String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
-            if (teacherWer) teacherWerTable(this, 0);
+            if (teacherWer) teacherWerTable(this, 0, spec.commandLine().getOut());
             return 0;
         }
     }
@@ -79,30 +74,17 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            teacherWerTable(this, limit);
+            teacherWerTable(this, limit, spec.commandLine().getOut());
             return 0;
         }
     }
 
-    /** Renders the held-out sentences with every voice and prints WER (open corpus LM, general LM) and CER. */
-    static void teacherWerTable(Common o, int limit) throws Exception {
-        SystemPackages.ensure("pocketsphinx", Recognizer.PACKAGES, Recognizer::available);
-        List<String> all = SpeechSentences.readTestList(o.testList);
-        List<String> test = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
-        Path corpusLm = Recognizer.corpusLm(o.kjv, SpeechSentences.testKeys(o.testList), o.out.resolve("asr"));
-        SpeechCache cache = new SpeechCache(o.out.resolve("audio"));
-        Path work = o.out.resolve("work");
-        System.out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
-        for (String id : o.voices) {
-            Teachers.Voice v = Teachers.voice(id);
-            if (!v.teacher().ensureInstalled()) { System.out.printf("%-20s skipped (not installed)%n", id); continue; }
-            List<Path> wavs = new ArrayList<>();
-            for (int c = 0; c < test.size(); c += DatasetBuilder.CHUNK)
-                wavs.addAll(cache.render(v, test.subList(c, Math.min(test.size(), c + DatasetBuilder.CHUNK)), work));
-            ErrorRate.Totals open = ErrorRate.score(test, new Recognizer(corpusLm, o.jobs).transcribe(wavs, work));
-            ErrorRate.Totals gen = ErrorRate.score(test, new Recognizer(null, o.jobs).transcribe(wavs, work));
-            System.out.printf(Locale.ROOT, "%-20s %8d %9.1f%% %9.1f%% %9.1f%%%n", id, wavs.size(), 100 * open.wer(), 100 * gen.wer(), 100 * open.cer());
+    /** The teachers' scores on the held-out sentences, as a table. */
+    static void teacherWerTable(Common o, int limit, java.io.PrintWriter out) throws Exception {
+        out.printf("%-20s %8s %10s %10s %10s%n", "voice", "clips", "WER open", "WER gen.", "CER open");
+        for (TeacherGrading.Row r : TeacherGrading.grade(o.kjv, o.testList, o.out, o.voices, limit, o.jobs)) {
+            if (r.skipped()) out.printf("%-20s skipped (not installed)%n", r.voice());
+            else out.printf(Locale.ROOT, "%-20s %8d %9.1f%% %9.1f%% %9.1f%%%n", r.voice(), r.clips(), 100 * r.werOpen(), 100 * r.werGeneral(), 100 * r.cerOpen());
         }
     }
-
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "logits", mixinStandardHelpOptions = true,
         description = "Load an HF checkpoint directory (Qwen3, Qwen2 or Llama) and print or save the logits for token ids.")
 public final class LogitsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = {"-m", "--model"}, required = true, description = "checkpoint directory (config.json + model.safetensors)")
     Path model;
     @Option(names = "--ids", required = true, split = ",", description = "comma-separated token ids")
@@ -44,13 +45,13 @@ public final class LogitsCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder("pos " + t + " id " + ids[t] + ":");
             for (int k = 0; k < Math.min(top, V); k++)
                 sb.append(String.format(" %d:%.4f", order[k], Kernels.get(logits, row + order[k])));
-            System.out.println(sb);
+            spec.commandLine().getOut().println(sb);
         }
         if (save != null) {
             Map<String, SafeTensors.Entry> t = new LinkedHashMap<>();
             t.put("logits", new SafeTensors.Entry(new long[]{T, V}, logits));
             SafeTensors.writeF32(save, t, Map.of("ids", Arrays.toString(ids), "model", model.toString()));
-            System.out.println("saved " + save);
+            spec.commandLine().getOut().println("saved " + save);
         }
         return 0;
     }

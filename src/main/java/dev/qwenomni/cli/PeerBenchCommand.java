@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench-peer", mixinStandardHelpOptions = true,
         description = "Time one workload (lm_train, lm_prefill, lm_decode, codec_decode, codec_train) for benchmarks/compare; prints JSON.")
 public final class PeerBenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(index = "0", description = "lm_train, lm_prefill, lm_decode, codec_decode or codec_train") String workload;
     @Option(names = "--size", defaultValue = "small", description = "small or real") String size;
     @Option(names = "--warmup", defaultValue = "2") int warmup;
@@ -77,7 +78,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
             out.put("flops_per_token", new Qwen3Model(s.config(), AttentionKind.FLASH).trainFlopsPerToken(s.seq()));
             out.put("gemm_peak_gflops", BenchCommand.gemmPeak());
         }
-        System.out.println(new ObjectMapper().writeValueAsString(out));
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
         return 0;
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "speak", mixinStandardHelpOptions = true,
         description = "Synthesise speech: text (argument, --file, or stdin) -> WAV. Long text is split at sentence ends.")
 public final class SpeakCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Parameters(arity = "0..1", description = "the text (default: --file, else standard input)") String text;
     @Option(names = "--file", description = "read the text from this file") Path file;
     @Option(names = {"-o", "--out"}, defaultValue = "speech.wav", description = "output WAV (default ${DEFAULT-VALUE})") Path out;
@@ -56,8 +57,8 @@ public final class SpeakCommand implements Callable<Integer> {
         s.codec.useConvKernel(convKernel);
         BestOf.Judge chooser = candidates > 1 ? judge.judge(s.sampleRate()) : BestOf.LIKELIHOOD;
         Speaker.Spoken r = new Speaker(s).speak(input, out, voice, sampling.config(), stream, candidates, chooser);
-        for (int i = 0; i < r.picks().size(); i++) System.out.printf(Locale.ROOT, "sentence %d: %s%n", i + 1, r.picks().get(i));
-        System.out.printf(Locale.ROOT, "%s: %.2f s of audio, %d sentence(s), %.2f s to generate (real-time factor %.2f), time to first audio %.2f s%s%n",
+        for (int i = 0; i < r.picks().size(); i++) spec.commandLine().getOut().printf(Locale.ROOT, "sentence %d: %s%n", i + 1, r.picks().get(i));
+        spec.commandLine().getOut().printf(Locale.ROOT, "%s: %.2f s of audio, %d sentence(s), %.2f s to generate (real-time factor %.2f), time to first audio %.2f s%s%n",
                 out, r.audioSeconds(), r.sentences(), r.seconds(), r.realTimeFactor(), r.firstAudioSeconds(),
                 r.unfinished() > 0 ? "; " + r.unfinished() + " sentence(s) hit the length cap without end_of_speech" : "");
         return Omni.OK;

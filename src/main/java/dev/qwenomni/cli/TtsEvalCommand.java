@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Synthesise held-out test sentences and score them against the teacher (WER, MCD, RTF); writes a Markdown report.")
 final class TtsEvalCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--model", defaultValue = DataPaths.TTS) Path model;
     @Option(names = "--codec", defaultValue = DataPaths.CODEC) Path codec;
     @Option(names = "--manifest", defaultValue = DataPaths.CACHE + "/speech-rms20/manifest.jsonl", description = "held-out clips of the teacher (default ${DEFAULT-VALUE})") Path manifest;
@@ -44,8 +45,8 @@ final class TtsEvalCommand implements Callable<Integer> {
         o.sentencesFrom = sentences;
         o.sampling = sampling.config();
         TtsEvaluation.Report r = new TtsEvaluation(o).run();
-        System.out.print(r.markdown());
-        System.out.println("report: " + r.reportFile() + "; what the recogniser heard: " + r.transcripts());
+        spec.commandLine().getOut().print(r.markdown());
+        spec.commandLine().getOut().println("report: " + r.reportFile() + "; what the recogniser heard: " + r.transcripts());
         return Omni.OK;
     }
 }

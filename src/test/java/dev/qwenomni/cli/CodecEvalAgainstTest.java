@@ -6,9 +6,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,16 +30,12 @@ class CodecEvalAgainstTest {
         Files.copy(wav, dir.resolve("birch.wav"));
         Path manifest = dir.resolve("manifest.jsonl");
         ManifestEntry.write(manifest, List.of(new ManifestEntry("b", "The birch canoe slid on the smooth planks.", "flite:rms", 2.92, "test", "birch.wav")));
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", CODEC.toString(), "--manifest", manifest.toString(), "--wer",
-                    "--against", CODEC.toString()));
-        } finally {
-            System.setOut(stdout);
-        }
-        String report = printed.toString(StandardCharsets.UTF_8);
+        java.io.StringWriter printed = new java.io.StringWriter();
+        picocli.CommandLine cl = Omni.commandLine();
+        cl.setOut(new java.io.PrintWriter(printed));
+        assertEquals(0, cl.execute("codec", "eval", "-c", CODEC.toString(), "--manifest", manifest.toString(), "--wer",
+                "--against", CODEC.toString()));
+        String report = printed.toString();
         Matcher ours = Pattern.compile("resynthesis ([0-9.]+)% \\(").matcher(report);
         Matcher against = Pattern.compile("against \\S+: log-mel L1 ([0-9.]+), resynthesis WER ([0-9.]+)% .*; ([-+][0-9.]+) points against this "
                 + "codec, 95% interval ([-+][0-9.]+) to ([-+][0-9.]+)").matcher(report);

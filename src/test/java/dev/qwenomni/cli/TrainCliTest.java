@@ -55,6 +55,7 @@ class TrainCliTest {
         CommandLine cl = Omni.commandLine();
         cl.setOut(new PrintWriter(sw));
         assertEquals(0, cl.execute("logits", "-m", ckpt.toString(), "--ids", "73,110,32,116,104,101", "--save", logits.toString()));
+        assertTrue(sw.toString().contains("pos 5 id 101:") && sw.toString().contains("saved " + logits), "logits prints the top logits: " + sw);
         try (SafeTensors.Reader r = SafeTensors.open(logits)) {
             assertArrayEquals(new long[]{6, 264}, r.info("logits").shape());
         }
@@ -73,6 +74,7 @@ class TrainCliTest {
         CommandLine cl = Omni.commandLine();
         cl.setOut(new PrintWriter(out));
         assertEquals(0, cl.execute("codec", "encode", "-c", codecDir.toString(), wav.toString(), codes.toString()));
+        assertTrue(out.toString().contains("-> codes [35, 70, 140]"), "encode names the code counts: " + out);
         JsonNode levels = new ObjectMapper().readTree(codes.toFile()).path("codes");
         assertEquals(3, levels.size());
         // 2.92 s at 16 kHz -> 70080 samples at 24 kHz -> padded to 71680 -> 140 frames -> 35/70/140 codes
@@ -84,15 +86,11 @@ class TrainCliTest {
         // decode's default direct conv kernel: the streamed file is the one-shot file, byte for byte
         assertArrayEquals(java.nio.file.Files.readAllBytes(a), java.nio.file.Files.readAllBytes(b), "streamed decode writes the same bytes");
         assertEquals(140 * 512, dev.qwenomni.audio.Wav.read(a).samples().length);
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream stdout = System.out;
-        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            assertEquals(0, Omni.commandLine().execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
-        } finally {
-            System.setOut(stdout);
-        }
-        String report = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        StringWriter printed = new StringWriter();
+        CommandLine eval = Omni.commandLine();
+        eval.setOut(new PrintWriter(printed));
+        assertEquals(0, eval.execute("codec", "eval", "-c", codecDir.toString(), "src/test/resources/speech"));
+        String report = printed.toString();
         java.util.regex.Matcher mcd = java.util.regex.Pattern.compile("MCD (\\d+\\.\\d+) dB").matcher(report);
         assertTrue(mcd.find() && Double.parseDouble(mcd.group(1)) > 0, report);
         // a manifest's test clips, filtered by speaker; an unknown speaker is named in the error

@@ -33,7 +33,7 @@ class SnacFixtureParityTest {
     }
 
     @Test
-    void encodeMatchesLatentAndCodesExactly() throws IOException {
+    void encodeGivesTheFixturesCodesExactlyAndItsLatentWithin1e4() throws IOException {
         try (SafeTensors.Reader r = SafeTensors.open(FIXTURE)) {
             SnacCodec codec = load(r);
             float[] audio = r.floats("io/audio");

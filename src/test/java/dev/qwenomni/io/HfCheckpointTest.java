@@ -46,7 +46,7 @@ class HfCheckpointTest {
     }
 
     @Test
-    void saveThenLoadGivesIdenticalWeightsAndLogits() throws IOException {
+    void saveThenLoadGivesIdenticalWeightsAndTheSameLogitsToRounding() throws IOException {
         for (boolean tied : new boolean[]{true, false}) {
             Qwen3Model a = new Qwen3Model(small(tied), AttentionKind.MATERIALIZED);
             a.weights.initialize(5);

@@ -41,7 +41,7 @@ class BestOfTest {
         assertEquals(List.of(TEXTS.get(0), TEXTS.get(1), TEXTS.get(0), TEXTS.get(1), TEXTS.get(0), TEXTS.get(1)), judge.seen,
                 "the judge is told which text each candidate says");
         for (int i = 0; i < n; i++) {
-            int best = -1, bestFrames = -1;
+            int bestFrames = -1;
             boolean anyStopped = false;
             List<Synthesizer.Result> alone = new ArrayList<>();
             for (int j = 0; j < N; j++) {
@@ -54,7 +54,7 @@ class BestOfTest {
             for (int j = 0; j < N; j++) {
                 Synthesizer.Result r = alone.get(j);
                 if (anyStopped && !r.stopped()) continue;
-                if (r.frames() > bestFrames) { best = j; bestFrames = r.frames(); }
+                if (r.frames() > bestFrames) bestFrames = r.frames();
             }
             // among equal frame counts the likelier one; check the pick is one of the longest and no less likely
             assertEquals(bestFrames, p.results().get(i).frames(), "text " + i + ": the longest stopped candidate");
@@ -62,7 +62,7 @@ class BestOfTest {
                 if (alone.get(j).frames() == bestFrames && alone.get(j).stopped() == alone.get(p.picks()[i]).stopped())
                     assertTrue(p.meanLogProbs()[i][p.picks()[i]] >= p.meanLogProbs()[i][j] - 1e-9, "a tie goes to the likelier");
             for (int l = 0; l < 3; l++) assertArrayEquals(alone.get(p.picks()[i]).codes()[l], p.results().get(i).codes()[l]);
-            assertTrue(best >= 0);
+            assertEquals(bestFrames, alone.get(p.picks()[i]).frames(), "text " + i + ": the pick's index names a longest candidate");
         }
     }
 

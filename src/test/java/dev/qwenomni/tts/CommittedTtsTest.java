@@ -84,6 +84,35 @@ class CommittedTtsTest {
     }
 
     /**
+     * speak run from another folder, as a user would: the relative -o lands in that folder, the
+     * committed checkpoints are found through omni.home, stdout is the one summary line, and stderr
+     * carries no library log lines (the launcher drops the JVM's one incubator warning, so a plain
+     * java command shows that one line).
+     */
+    @Test
+    void speakFromAnotherFolderWritesThereAndPrintsOneLine() throws Exception {
+        dev.qwenomni.Requires.that(Files.isRegularFile(TTS.resolve("model.safetensors")), "no committed TTS model");
+        dev.qwenomni.Requires.that(new FliteTeacher().available(), "flite not installed (the front-end's phones)");
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-Domni.home=" + Path.of("").toAbsolutePath() + "/",
+                "-cp", System.getProperty("java.class.path"), "dev.qwenomni.cli.Omni",
+                "speak", "Hello there.", "-o", "out.wav", "--cache", tmp.resolve("cache").toString()).directory(elsewhere.toFile());
+        pb.redirectOutput(tmp.resolve("stdout.txt").toFile()).redirectError(tmp.resolve("stderr.txt").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "speak did not finish in 5 minutes");
+        List<String> stdout = Files.readAllLines(tmp.resolve("stdout.txt")), stderr = Files.readAllLines(tmp.resolve("stderr.txt"));
+        assertEquals(0, p.exitValue(), "stdout " + stdout + ", stderr " + stderr);
+        assertTrue(Files.size(elsewhere.resolve("out.wav")) > 44 + 2 * 12000, "out.wav in the folder speak ran in");
+        assertEquals(1, stdout.size(), "one summary line: " + stdout);
+        assertTrue(stdout.get(0).startsWith("out.wav: ") && stdout.get(0).contains("real-time factor"), stdout.get(0));
+        List<String> other = stderr.stream().filter(l -> !l.equals("WARNING: Using incubator modules: jdk.incubator.vector")).toList();
+        assertTrue(other.stream().noneMatch(l -> l.contains("org.nd4j") || l.contains("org.bytedeco") || l.startsWith("WARNING")),
+                "library log lines or JDK warnings on stderr: " + other);
+    }
+
+    /**
      * tts eval on sentences of one's own: the teacher renders them, the report scores ours, the
      * teacher's and the teacher through the codec with the general language model.
      */
