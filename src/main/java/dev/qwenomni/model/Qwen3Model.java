@@ -1,7 +1,7 @@
 package dev.qwenomni.model;
 
-import dev.qwenomni.nn.AttentionGuide;
 import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.nn.AttentionLoss;
 import dev.qwenomni.nn.Embedding;
 import dev.qwenomni.nn.HeadNormRope;
 import dev.qwenomni.nn.Linear;
@@ -27,9 +27,8 @@ public final class Qwen3Model {
     private RunState st;
     private int[] ids, targets;
     private boolean haveLoss;
-    private AttentionGuide guide;
-    private boolean[] guidedLayers;
-    private double guidePenalty = Double.NaN;
+    private boolean[] scoredLayers;
+    private double auxPenalty = Double.NaN;
 
     public Qwen3Model(Qwen3Config config, AttentionKind attentionKind) {
         this.config = config;
@@ -44,52 +43,53 @@ public final class Qwen3Model {
     private RunState state(int B, int T) {
         if (T > config.maxPositions())
             throw new IllegalArgumentException("sequence length " + T + " exceeds max_position_embeddings " + config.maxPositions());
-        if (st == null || st.B != B || st.T != T) st = new RunState(config, attentionKind, guidedLayers, B, T);
+        if (st == null || st.B != B || st.T != T) st = new RunState(config, attentionKind, scoredLayers, B, T);
         return st;
     }
 
     /**
-     * Trains with an attention guide on the given layers (their attention switches to the
-     * materialised kernel, which keeps the probabilities the guide reads). Forwards given a
-     * guide batch then add guide.weight * (mean attention mass off the prior's bump) to the loss;
-     * null turns it off.
+     * The layers whose attention an auxiliary loss may score (see {@link #forward(int[], int[], AttentionLoss, int, int, float)}):
+     * they switch to the materialised kernel, which keeps the probabilities the loss reads; null: none.
      */
-    public void guide(AttentionGuide g, boolean[] layers) {
-        if (g != null && layers.length != config.numLayers())
-            throw new IllegalArgumentException("guided layers: " + layers.length + " flags for " + config.numLayers() + " layers");
-        if (g != null && g.heads > config.numHeads())
-            throw new IllegalArgumentException("guided heads " + g.heads + " exceed num_attention_heads " + config.numHeads());
-        guide = g;
-        guidedLayers = g == null ? null : layers.clone();
+    public void scoreAttentionOf(boolean[] layers) {
+        if (layers != null && layers.length != config.numLayers())
+            throw new IllegalArgumentException("scored layers: " + layers.length + " flags for " + config.numLayers() + " layers");
+        scoredLayers = layers == null ? null : layers.clone();
         st = null;
     }
 
+    /** Whether some layers' attention can be scored (their kernel is the materialised one). */
+    public boolean scoresAttention() { return scoredLayers != null; }
+
     /**
-     * The last forward's guide penalty: the attention mass off the prior's bump, averaged over
-     * guided layers, heads and rows (0 to 1; NaN when the forward had no guide batch).
+     * The last forward's auxiliary penalty: the loss on the attention probabilities, averaged over
+     * scored layers, heads and rows (NaN when the forward had none).
      */
-    public double guidePenalty() { return guidePenalty; }
+    public double auxiliaryPenalty() { return auxPenalty; }
 
-    /** The attention guide training uses, or null. */
-    public AttentionGuide guide() { return guide; }
-
-    /** As {@link #forward(int[], int[], int, int, float)}, with the guide applied to this batch (when set). */
-    public Result forward(int[] ids, int[] targets, AttentionGuide.Batch guideBatch, int B, int T, float gradScale) {
+    /**
+     * As {@link #forward(int[], int[], int, int, float)}, plus an auxiliary loss on the attention of
+     * the scored layers (null: none): the loss adds aux.weight() times its mean over scored layers,
+     * heads and rows, and the backward its gradient.
+     */
+    public Result forward(int[] ids, int[] targets, AttentionLoss aux, int B, int T, float gradScale) {
         RunState s = state(B, T);
-        int rows = guide == null || guideBatch == null ? 0 : guideBatch.guidedRows();
+        if (aux != null && scoredLayers == null) throw new IllegalStateException("an attention loss needs scoreAttentionOf(layers) first");
+        if (aux != null && aux.heads() > config.numHeads())
+            throw new IllegalArgumentException("scored heads " + aux.heads() + " exceed num_attention_heads " + config.numHeads());
         int layers = 0;
-        if (rows > 0) for (boolean g : guidedLayers) if (g) layers++;
-        float coef = rows == 0 ? 0 : gradScale * guide.weight / ((float) layers * guide.heads * rows);
+        if (aux != null) for (boolean g : scoredLayers) if (g) layers++;
+        float coef = aux == null ? 0 : gradScale * aux.weight() / ((float) layers * aux.heads() * aux.rows());
         for (int l = 0; l < config.numLayers(); l++)
-            if (guidedLayers != null && guidedLayers[l]) s.layers[l].attention.guide(rows == 0 ? null : guide, guideBatch, coef);
-        guidePenalty = Double.NaN;
+            if (scoredLayers != null && scoredLayers[l]) s.layers[l].attention.auxiliaryLoss(aux, coef);
+        auxPenalty = Double.NaN;
         Result r = run(ids, targets, B, T, gradScale);
-        if (rows == 0) return r;
+        if (aux == null) return r;
         double sum = 0;
-        for (int l = 0; l < config.numLayers(); l++) if (guidedLayers[l]) sum += s.layers[l].attention.guidePenalty();
-        guidePenalty = sum / ((double) layers * guide.heads * rows);
+        for (int l = 0; l < config.numLayers(); l++) if (scoredLayers[l]) sum += s.layers[l].attention.auxiliaryPenalty();
+        auxPenalty = sum / ((double) layers * aux.heads() * aux.rows());
         if (targets == null) return r;
-        return new Result(r.loss() + guide.weight * guidePenalty, r.count(), r.correct(), r.loss());
+        return new Result(r.loss() + aux.weight() * auxPenalty, r.count(), r.correct(), r.loss());
     }
 
     /** Logits of the last forward, [B*T, vocab] (row b*T + t). */
@@ -154,8 +154,8 @@ public final class Qwen3Model {
     }
 
     /**
-     * One forward: the loss the backward differentiates (cross-entropy, plus the guide's term
-     * when guided), counted tokens, argmax hits, and the mean cross-entropy alone.
+     * One forward: the loss the backward differentiates (cross-entropy, plus the auxiliary
+     * attention term when there is one), counted tokens, argmax hits, and the mean cross-entropy alone.
      */
     public record Result(double loss, int count, int correct, double crossEntropy) {}
 

@@ -26,14 +26,14 @@ public interface Attention {
                   INDArray dq, INDArray dk, INDArray dv);
 
     /**
-     * Guides the first g.heads heads in the following forwards and backwards (null: no guide).
-     * The backward adds gradCoef * dPenalty/dP for every guided row. Only the materialised
+     * Scores the first loss.heads() heads in the following forwards and backwards (null: none).
+     * The backward adds gradCoef * dPenalty/dP for every scored row. Only the materialised
      * kernel keeps the probabilities this needs.
      */
-    default void guide(AttentionGuide g, AttentionGuide.Batch batch, float gradCoef) {
-        if (g != null) throw new UnsupportedOperationException("the attention guide needs the materialized attention kernel");
+    default void auxiliaryLoss(AttentionLoss loss, float gradCoef) {
+        if (loss != null) throw new UnsupportedOperationException("a loss on attention probabilities needs the materialized attention kernel");
     }
 
-    /** Sum over guided heads and rows of the last forward's off-diagonal mass (0 without a guide). */
-    default double guidePenalty() { return 0; }
+    /** The last forward's auxiliary penalty, summed over its scored heads and rows (0 without one). */
+    default double auxiliaryPenalty() { return 0; }
 }

@@ -20,10 +20,9 @@ final class MaterializedAttention implements Attention {
     private final INDArray[] probsHead;
     private final INDArray tmp, dP;    // [T, D], [T, T] scratch
     private final Map<INDArray, INDArray[]> headViews = new IdentityHashMap<>();
-    private AttentionGuide guide;
-    private AttentionGuide.Batch guideBatch;
-    private float guideCoef;
-    private double guidePenalty;
+    private AttentionLoss aux;
+    private float auxCoef;
+    private double auxPenalty;
 
     MaterializedAttention(Shape s, Arena arena) {
         this.s = s;
@@ -45,23 +44,20 @@ final class MaterializedAttention implements Attention {
     }
 
     @Override
-    public void guide(AttentionGuide g, AttentionGuide.Batch batch, float gradCoef) {
-        if (g != null && batch.center().length != s.B() * s.T())
-            throw new IllegalArgumentException("guide batch has " + batch.center().length + " rows, attention has " + s.B() * s.T());
-        guide = g;
-        guideBatch = batch;
-        guideCoef = gradCoef;
+    public void auxiliaryLoss(AttentionLoss loss, float gradCoef) {
+        aux = loss;
+        auxCoef = gradCoef;
     }
 
     @Override
-    public double guidePenalty() { return guidePenalty; }
+    public double auxiliaryPenalty() { return auxPenalty; }
 
     @Override
     public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
         int B = s.B(), T = s.T(), H = s.H(), D = s.D();
         INDArray[] qh = heads(q), kh = heads(k), vh = heads(v);
         MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
-        guidePenalty = 0;
+        auxPenalty = 0;
         for (int b = 0; b < B; b++)
             for (int h = 0; h < H; h++) {
                 int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
@@ -69,7 +65,7 @@ final class MaterializedAttention implements Attention {
                 Tensors.gemm(qh[bh], kh[bg], p, false, true, 1.0, 0.0);
                 MemorySegment ps = Tensors.seg(p);
                 for (int i = 0; i < T; i++) Kernels.softmaxRow(ps, (long) i * T, i + 1, T, s.scale());
-                if (guide != null && h < guide.heads) guidePenalty += penalty(ps, b);
+                if (aux != null && h < aux.heads()) auxPenalty += aux.penalty(ps, b, T);
                 Tensors.gemm(p, vh[bg], tmp, false, false, 1.0, 0.0);
                 for (int i = 0; i < T; i++)
                     MemorySegment.copy(t, (long) i * D * 4, o, (((long) b * T + i) * H + h) * D * 4, D * 4L);
@@ -93,7 +89,7 @@ final class MaterializedAttention implements Attention {
                 MemorySegment ps = Tensors.seg(p);
                 Tensors.gemm(p, tmp, dvh[bg], true, false, 1.0, 1.0);
                 Tensors.gemm(tmp, vh[bg], dP, false, true, 1.0, 0.0);
-                if (guide != null && h < guide.heads) addGuideGradient(dps, b);
+                if (aux != null && h < aux.heads()) aux.addGradient(dps, b, T, auxCoef);
                 for (int i = 0; i < T; i++) {
                     long r = (long) i * T;
                     int n = i + 1;
@@ -105,36 +101,5 @@ final class MaterializedAttention implements Attention {
                 Tensors.gemm(dP, kh[bg], dqh[bh], false, false, 1.0, 0.0);
                 Tensors.gemm(dP, qh[bh], dkh[bg], true, false, 1.0, 1.0);
             }
-    }
-
-    /** Sum over the guided rows of batch row b of 1 - sum_j P_ij K_ij (the text keys of the row's own clip). */
-    private double penalty(MemorySegment ps, int b) {
-        int T = s.T();
-        double sum = 0;
-        for (int i = 0; i < T; i++) {
-            int p = b * T + i;
-            float c = guideBatch.center()[p], w = guideBatch.width()[p];
-            if (Float.isNaN(c)) continue;
-            int from = guideBatch.textFrom()[p], len = guideBatch.textTo()[p] - from;
-            double on = 0;
-            for (int j = 0; j < len; j++) on += Kernels.get(ps, (long) i * T + from + j) * AttentionGuide.prior(j, c, w);
-            sum += 1 - on;
-        }
-        return sum;
-    }
-
-    /** dP_ij -= coef K_ij: the penalty's gradient (its constant part, 1 per row, does not reach the scores). */
-    private void addGuideGradient(MemorySegment dps, int b) {
-        int T = s.T();
-        for (int i = 0; i < T; i++) {
-            int p = b * T + i;
-            float c = guideBatch.center()[p], w = guideBatch.width()[p];
-            if (Float.isNaN(c)) continue;
-            int from = guideBatch.textFrom()[p], len = guideBatch.textTo()[p] - from;
-            for (int j = 0; j < len; j++) {
-                long at = (long) i * T + from + j;
-                Kernels.set(dps, at, Kernels.get(dps, at) - guideCoef * AttentionGuide.prior(j, c, w));
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.qwenomni.tts;
 
 import dev.qwenomni.io.HfCheckpoint;
 import dev.qwenomni.model.Qwen3Model;
-import dev.qwenomni.nn.AttentionGuide;
 import dev.qwenomni.tensor.Kernels;
 import dev.qwenomni.tensor.ParamStore;
 import dev.qwenomni.tensor.Tensors;
@@ -34,6 +33,8 @@ public final class TtsTask implements TrainTask {
     private final long seed;
     private final int[] ids, targets;
     private AttentionGuide.Batch guideBatch;
+    /** The attention guide, an auxiliary loss of this task (null: none). */
+    private AttentionGuide guide;
     private int[] order;
     private long epoch;
     private int index;
@@ -61,6 +62,20 @@ public final class TtsTask implements TrainTask {
 
     private static List<Example> fitting(List<Example> xs, int T) {
         return xs.stream().filter(e -> e.tokens().length <= T).toList();
+    }
+
+    /**
+     * Trains with the attention guide on the given layers (their attention switches to the
+     * materialised kernel, which keeps the probabilities the guide reads); null turns it off.
+     */
+    public TtsTask guide(AttentionGuide g, boolean[] layers) {
+        if (g != null && layers.length != model.config.numLayers())
+            throw new IllegalArgumentException("guided layers: " + layers.length + " flags for " + model.config.numLayers() + " layers");
+        if (g != null && g.heads > model.config.numHeads())
+            throw new IllegalArgumentException("guided heads " + g.heads + " exceed num_attention_heads " + model.config.numHeads());
+        guide = g;
+        model.scoreAttentionOf(g == null ? null : layers);
+        return this;
     }
 
     public int dropped(List<Example> all) { return all.size() - fitting(all, T).size(); }
@@ -160,7 +175,7 @@ public final class TtsTask implements TrainTask {
                     if (textLoss || t + 1 >= e.promptLength()) { targets[base + t] = e.tokens()[t + 1]; counted++; }
                 // for the attention guide (used when the model has one): the symbols after the
                 // voice prefix, and the audio tokens before end_of_speech
-                AttentionGuide g = model.guide();
+                AttentionGuide g = guide;
                 if (g != null) {
                     int symbolsFrom = at + 1 + TtsExamples.textIds(TtsExamples.promptText(e.voice(), "")).length;
                     int symbolsTo = at + e.promptLength() - 4, audioFrom = at + e.promptLength(), audioTo = at + n - 2;
@@ -181,11 +196,11 @@ public final class TtsTask implements TrainTask {
         pack(this::nextTrain, carry);
         // an example that did not fit goes first next time
         if (carry[0] != null) index--;
-        Qwen3Model.Result r = model.forward(ids, targets, guideBatch, B, T, gradScale);
+        Qwen3Model.Result r = model.forward(ids, targets, guide == null ? null : guide.on(guideBatch), B, T, gradScale);
         model.backward();
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("loss", r.crossEntropy());
-        if (!Double.isNaN(model.guidePenalty())) m.put("guide", model.guidePenalty());
+        if (!Double.isNaN(model.auxiliaryPenalty())) m.put("guide", model.auxiliaryPenalty());
         m.put("accuracy", (double) r.correct() / Math.max(1, r.count()));
         return m;
     }
@@ -225,8 +240,8 @@ public final class TtsTask implements TrainTask {
             int[] tg = new int[B * T];
             for (int p = 0; p < B * T; p++) tg[p] = -100;
             for (int p = 0; p < B * T - 1; p++) if ((p + 1) % T != 0 && all[p + 1] != tokens.pad() && all[p] != tokens.pad()) tg[p] = all[p + 1];
-            model.forward(ids, null, guided ? guideBatch : null, B, T, 1f);
-            if (!Double.isNaN(model.guidePenalty())) { guideSum += model.guidePenalty(); guideBatches++; }
+            model.forward(ids, null, guided && guide != null ? guide.on(guideBatch) : null, B, T, 1f);
+            if (!Double.isNaN(model.auxiliaryPenalty())) { guideSum += model.auxiliaryPenalty(); guideBatches++; }
             MemorySegment logits = Tensors.seg(model.logits());
             for (int p = 0; p < B * T; p++) {
                 int y = tg[p];

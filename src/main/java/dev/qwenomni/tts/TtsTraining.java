@@ -6,7 +6,6 @@ import dev.qwenomni.codec.SnacCodec;
 import dev.qwenomni.model.ModelShape;
 import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
-import dev.qwenomni.nn.AttentionGuide;
 import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.speech.DatasetBuilder;
 import dev.qwenomni.speech.FliteAlignments;
@@ -83,6 +82,7 @@ public final class TtsTraining {
         Data data = prepare(codec, manifest());
         Qwen3Model model = model(data.config(), codec);
         TtsTask task = new TtsTask(model, data.config(), data.train(), data.val(), o.train.batch(), o.train.seqLen(), o.train.evalBatches(), o.textLoss, o.train.seed());
+        guide(task, model.config.numLayers());
         if (codeMap != null) task.startFrom(o.init, codeMap);
         else if (o.init != null) task.startFrom(o.init);
         long tokensTrain = data.train().stream().mapToLong(e -> e.tokens().length).sum();
@@ -152,7 +152,7 @@ public final class TtsTraining {
         return new Data(cfg, all.stream().filter(e -> e.split().equals("train")).toList(), all.stream().filter(e -> e.split().equals("val")).toList());
     }
 
-    /** A fresh model of o.shape for this layout, or --init's shape with the vocabulary this codec needs; guided when asked. */
+    /** A fresh model of o.shape for this layout, or --init's shape with the vocabulary this codec needs. */
     private Qwen3Model model(TtsConfig cfg, SnacCodec codec) throws IOException {
         Qwen3Config mc = o.shape.config(ModelShape.roundUp(cfg.tokens().vocabSize(), 64), cfg.tokens().endOfSpeech());
         if (o.init != null) {
@@ -166,19 +166,21 @@ public final class TtsTraining {
                         o.initCodec == null ? "fresh" : "from their nearest old codes' rows");
             mc = initModel.withVocabSize(mc.vocabSize());
         }
-        Qwen3Model model = new Qwen3Model(mc, o.attention);
-        if (o.guideWeight > 0) {
-            boolean[] layers = new boolean[mc.numLayers()];
-            if (o.guideLayers == null) for (int l = 1; l < layers.length; l++) layers[l] = true;
-            else for (int l : o.guideLayers) {
-                if (l < 0 || l >= layers.length) throw new IllegalArgumentException("--guide-layers: layer " + l + " outside 0.." + (layers.length - 1));
-                layers[l] = true;
-            }
-            model.guide(new AttentionGuide(o.guideHeads, o.guideSigma, o.guideSpread, o.guideWeight), layers);
-            log.info("attention guide ({}): weight {}, {} head(s) in layers {}", o.frontEnd == TextFrontEnd.FLITE_PHONES
-                            ? "aligned to the teacher's phones, spread " + o.guideSpread + " bytes" : "diagonal, sigma " + o.guideSigma,
-                    o.guideWeight, o.guideHeads, IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
+        return new Qwen3Model(mc, o.attention);
+    }
+
+    /** The task trains with the attention guide on o.guideLayers (default: all but the first) unless its weight is 0. */
+    private void guide(TtsTask task, int numLayers) {
+        if (o.guideWeight <= 0) return;
+        boolean[] layers = new boolean[numLayers];
+        if (o.guideLayers == null) for (int l = 1; l < layers.length; l++) layers[l] = true;
+        else for (int l : o.guideLayers) {
+            if (l < 0 || l >= layers.length) throw new IllegalArgumentException("--guide-layers: layer " + l + " outside 0.." + (layers.length - 1));
+            layers[l] = true;
         }
-        return model;
+        task.guide(new AttentionGuide(o.guideHeads, o.guideSigma, o.guideSpread, o.guideWeight), layers);
+        log.info("attention guide ({}): weight {}, {} head(s) in layers {}", o.frontEnd == TextFrontEnd.FLITE_PHONES
+                        ? "aligned to the teacher's phones, spread " + o.guideSpread + " bytes" : "diagonal, sigma " + o.guideSigma,
+                o.guideWeight, o.guideHeads, IntStream.range(0, layers.length).filter(l -> layers[l]).boxed().toList());
     }
 }

@@ -3,7 +3,7 @@ package dev.qwenomni.model;
 import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.nn.GradCheck;
 import dev.qwenomni.tensor.ParamStore.Param;
-import dev.qwenomni.nn.AttentionGuide;
+import dev.qwenomni.tts.AttentionGuide;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,15 +33,15 @@ class ModelGradientTest {
     @Test
     void guidedAttentionMatchesFiniteDifferences() {
         Qwen3Model m = new Qwen3Model(config("qwen3", true), AttentionKind.FLASH);
-        m.guide(new AttentionGuide(2, 0.3, 1.5, 5.0), new boolean[]{false, true});
+        m.scoreAttentionOf(new boolean[]{false, true});
         AttentionGuide.Batch batch = AttentionGuide.Batch.empty(2 * 6);
         batch.diagonal(0, 6, 1, 3, 3, 6, 0.3f);
         batch.aligned(1, 6, 0, 2, 2, 4, new float[]{0.5f, 1.5f}, 1, 1.5f);
-        check(m, "guided", batch);
-        assertTrue(m.guidePenalty() > 0.05 && m.guidePenalty() < 1, "penalty " + m.guidePenalty());
+        check(m, "guided", new AttentionGuide(2, 0.3, 1.5, 5.0).on(batch));
+        assertTrue(m.auxiliaryPenalty() > 0.05 && m.auxiliaryPenalty() < 1, "penalty " + m.auxiliaryPenalty());
     }
 
-    private static void check(Qwen3Model m, String what, AttentionGuide.Batch guide) {
+    private static void check(Qwen3Model m, String what, dev.qwenomni.nn.AttentionLoss guide) {
         Random rnd = new Random(3);
         for (Param p : m.params().params()) {
             boolean norm = p.name.endsWith("norm.weight");

@@ -222,9 +222,9 @@ class TtsTaskTest {
         Random r = new Random(5);
         TtsConfig cfg = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "v", 0.1, 10);
         Qwen3Model m = new Qwen3Model(Qwen3Config.qwen3(384, 32, 64, 2, 4, 2, 8, 10000, 256, true), AttentionKind.FLASH);
-        m.guide(new dev.qwenomni.nn.AttentionGuide(1, 0.2, 3, 1.0), new boolean[]{false, true});
         m.weights.initialize(2);
-        TtsTask task = new TtsTask(m, cfg, examples(24, "train", r), examples(6, "val", r), 2, 128, 2, false, 3);
+        TtsTask task = new TtsTask(m, cfg, examples(24, "train", r), examples(6, "val", r), 2, 128, 2, false, 3)
+                .guide(new AttentionGuide(1, 0.2, 3, 1.0), new boolean[]{false, true});
         m.params().zeroGrads();
         Map<String, Double> first = task.step(1f);
         assertTrue(first.containsKey("guide"), "a guided step reports its penalty");

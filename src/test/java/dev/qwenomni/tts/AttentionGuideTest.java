@@ -1,5 +1,7 @@
-package dev.qwenomni.nn;
+package dev.qwenomni.tts;
 
+import dev.qwenomni.nn.Attention;
+import dev.qwenomni.nn.AttentionKind;
 import dev.qwenomni.tensor.Arena;
 import dev.qwenomni.tensor.Tensors;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ class AttentionGuideTest {
         AttentionGuide.Batch batch = AttentionGuide.Batch.empty(B * T);
         batch.diagonal(0, T, 1, 5, 6, 11, g.sigma); // text 1..4, audio 6..10: rows 5..10 guided
         assertEquals(6, batch.guidedRows());
-        att.guide(g, batch, 0f);
+        att.auxiliaryLoss(g.on(batch), 0f);
         att.forward(q, k, v, Tensors.zeros((long) B * T * H * D));
         double expect = 0;
         for (int i = 5; i <= 10; i++) {
@@ -37,8 +39,8 @@ class AttentionGuideTest {
             for (int j = 0; j < 4; j++) on += AttentionGuide.prior(j, 4 * n, 0.2f * 4) / (i + 1);
             expect += 1 - on;
         }
-        assertEquals(expect, att.guidePenalty(), 1e-5, "one guided head: the sum over its guided rows");
-        assertTrue(att.guidePenalty() > 0.75 * 6 && att.guidePenalty() < 6, "uniform attention is mostly off the text: " + att.guidePenalty());
+        assertEquals(expect, att.auxiliaryPenalty(), 1e-5, "one guided head: the sum over its guided rows");
+        assertTrue(att.auxiliaryPenalty() > 0.75 * 6 && att.auxiliaryPenalty() < 6, "uniform attention is mostly off the text: " + att.auxiliaryPenalty());
         // the prior peaks where text progress meets audio progress
         assertTrue(AttentionGuide.prior(0, 0.5f, 0.8f) > 0.99 && AttentionGuide.prior(3, 0.5f, 0.8f) < 0.1);
     }
@@ -47,7 +49,8 @@ class AttentionGuideTest {
     void flashKernelRefusesAGuide() {
         Attention att = AttentionKind.FLASH.create(new Attention.Shape(1, 4, 1, 1, 4), new Arena());
         AttentionGuide.Batch batch = AttentionGuide.Batch.empty(4);
-        assertThrows(UnsupportedOperationException.class, () -> att.guide(new AttentionGuide(1, 0.2, 3, 1), batch, 1f));
+        batch.diagonal(0, 4, 0, 1, 2, 3, 0.2f);
+        assertThrows(UnsupportedOperationException.class, () -> att.auxiliaryLoss(new AttentionGuide(1, 0.2, 3, 1).on(batch), 1f));
     }
 
     @Test

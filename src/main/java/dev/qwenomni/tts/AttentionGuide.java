@@ -1,5 +1,9 @@
-package dev.qwenomni.nn;
+package dev.qwenomni.tts;
 
+import dev.qwenomni.nn.AttentionLoss;
+import dev.qwenomni.tensor.Kernels;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -17,7 +21,8 @@ import java.util.Arrays;
  * </ul>
  * Why it helps: a small decoder-only TTS model otherwise learns plausible audio long before it
  * learns to look at the right phone, and on a few hours of speech it may never. The guide tells
- * a few heads where to look from the first step; the other heads stay free.
+ * a few heads where to look from the first step; the other heads stay free. It is an auxiliary
+ * loss of the TTS task: {@link #on} binds it to one batch as the model's {@link AttentionLoss}.
  */
 public final class AttentionGuide {
     public final int heads;
@@ -85,6 +90,48 @@ public final class AttentionGuide {
             for (float x : center) if (!Float.isNaN(x)) c++;
             return c;
         }
+    }
+
+    /** This guide as the loss on one batch's attention (null when the batch guides no row). */
+    public AttentionLoss on(Batch batch) {
+        if (batch == null || batch.guidedRows() == 0) return null;
+        int rows = batch.guidedRows();
+        return new AttentionLoss() {
+            @Override public int heads() { return heads; }
+            @Override public int rows() { return rows; }
+            @Override public float weight() { return weight; }
+
+            /** Sum over the guided rows of batch row b of 1 - sum_j P_ij K_ij (the text keys of the row's own clip). */
+            @Override
+            public double penalty(MemorySegment ps, int b, int T) {
+                double sum = 0;
+                for (int i = 0; i < T; i++) {
+                    int p = b * T + i;
+                    float c = batch.center()[p], w = batch.width()[p];
+                    if (Float.isNaN(c)) continue;
+                    int from = batch.textFrom()[p], len = batch.textTo()[p] - from;
+                    double on = 0;
+                    for (int j = 0; j < len; j++) on += Kernels.get(ps, (long) i * T + from + j) * prior(j, c, w);
+                    sum += 1 - on;
+                }
+                return sum;
+            }
+
+            /** dP_ij -= coef K_ij: the penalty's gradient (its constant part, 1 per row, does not reach the scores). */
+            @Override
+            public void addGradient(MemorySegment dps, int b, int T, float coef) {
+                for (int i = 0; i < T; i++) {
+                    int p = b * T + i;
+                    float c = batch.center()[p], w = batch.width()[p];
+                    if (Float.isNaN(c)) continue;
+                    int from = batch.textFrom()[p], len = batch.textTo()[p] - from;
+                    for (int j = 0; j < len; j++) {
+                        long at = (long) i * T + from + j;
+                        Kernels.set(dps, at, Kernels.get(dps, at) - coef * prior(j, c, w));
+                    }
+                }
+            }
+        };
     }
 
     /** The prior K for key j (counted from the text's start) of a bump at centre c with width w. */
