@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** Speech data: build the teacher dataset, and grade the teachers with the recogniser. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Build and grade the speech dataset.",
-        subcommands = {DataCommand.Build.class, DataCommand.TeacherWer.class})
+        subcommands = {DataCommand.Build.class, DataCommand.Import.class, DataCommand.TeacherWer.class})
 public final class DataCommand implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(DataCommand.class);
 
@@ -64,6 +64,27 @@ public final class DataCommand implements Runnable {
                     String.format(Locale.ROOT, "%.0f", (System.nanoTime() - t0) / 1e9));
             if (teacherWer) teacherWerTable(this, 0, spec.commandLine().getOut());
             return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Your own speech, in the LJSpeech layout (metadata.csv with id|transcript[|normalized], wavs/ID.wav), as a "
+                    + "manifest: writes FOLDER/manifest.jsonl (2% of the clips, by a hash of the id, for validation), which codec train "
+                    + "and tts train read with --manifest.")
+    static final class Import implements Callable<Integer> {
+        @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(index = "0", description = "the LJSpeech-style folder") Path folder;
+
+        @Override
+        public Integer call() throws Exception {
+            List<dev.qwenomni.speech.ManifestEntry> entries = dev.qwenomni.speech.LjSpeechLoader.load(folder);
+            Path manifest = folder.resolve("manifest.jsonl");
+            dev.qwenomni.speech.ManifestEntry.write(manifest, entries);
+            double hours = entries.stream().mapToDouble(dev.qwenomni.speech.ManifestEntry::duration).sum() / 3600;
+            long val = entries.stream().filter(e -> e.split().equals("val")).count();
+            spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d clips (%d validation), %.2f h of speech, speaker %s%n", manifest,
+                    entries.size(), val, hours, entries.get(0).speaker());
+            return Omni.OK;
         }
     }
 

@@ -76,7 +76,7 @@ public final class CodecCheckpoint {
      * SHA-256 (hex) of what decides which codes audio gets: the config's encoder and quantizer
      * fields (not decoder_dim, decoder_rates or noise) plus every encoder and quantizer tensor
      * (name, shape, values). A TTS model is tied to this, not to the whole file, so the decoder can
-     * go on training, or be widened ({@link CodecWidening}), under a trained TTS model.
+     * go on training, or be widened (codec widen, in the research source set), under a trained TTS model.
      */
     public static String codesSha256(SnacCodec codec) {
         ObjectNode cfg = configJson(codec.config);

@@ -38,6 +38,8 @@ class LayeringTest {
             "cli");    // commands
 
     static final Path MAIN = Path.of("src/main/java/dev/qwenomni");
+    /** The research source set: classes of the main packages, kept apart (src/research/README.md); the same rule holds. */
+    static final Path RESEARCH = Path.of("src/research/java/dev/qwenomni");
     static final Pattern MENTION = Pattern.compile("\\bdev\\.qwenomni\\.([a-z]+)\\b");
 
     @Test
@@ -52,21 +54,26 @@ class LayeringTest {
     @Test
     void noPackageUsesOneAboveIt() throws IOException {
         List<String> upward = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
+        for (Path root : List.of(MAIN, RESEARCH)) scan(root, upward);
+        assertTrue(upward.isEmpty(), upward.size() + " upward uses:\n" + String.join("\n", upward));
+    }
+
+    private static void scan(Path root, List<String> upward) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String pkg = MAIN.relativize(f).getName(0).toString();
+                String pkg = root.relativize(f).getName(0).toString();
                 int rank = STACK.indexOf(pkg);
+                if (rank < 0) upward.add(root.relativize(f) + ": package " + pkg + " is not on the stack");
                 String[] lines = Files.readString(f).split("\n");
                 for (int i = 0; i < lines.length; i++) {
                     Matcher m = MENTION.matcher(lines[i]);
                     while (m.find()) {
                         int other = STACK.indexOf(m.group(1));
-                        if (other > rank) upward.add(MAIN.relativize(f) + ":" + (i + 1) + " (" + pkg + ") uses " + m.group(1));
+                        if (other > rank) upward.add(root.relativize(f) + ":" + (i + 1) + " (" + pkg + ") uses " + m.group(1));
                     }
                 }
             }
         }
-        assertTrue(upward.isEmpty(), upward.size() + " upward uses:\n" + String.join("\n", upward));
     }
 
     /** The check itself: a mention of a higher package is caught, one of a lower package is not. */

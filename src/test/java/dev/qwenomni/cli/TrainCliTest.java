@@ -203,4 +203,27 @@ class TrainCliTest {
                 err.toString());
         assertFalse(java.nio.file.Files.exists(dir.resolve("never.wav")));
     }
+
+    /** data import turns an LJSpeech-style folder into a manifest whose clips resolve; a bad line is named. */
+    @Test
+    void dataImportWritesAManifestOfAnLjSpeechFolder() throws Exception {
+        Path ds = dir.resolve("myvoice");
+        java.nio.file.Files.createDirectories(ds.resolve("wavs"));
+        java.nio.file.Files.copy(Path.of("src/test/resources/speech/birch_flite_rms_16k.wav"), ds.resolve("wavs/b1.wav"));
+        java.nio.file.Files.writeString(ds.resolve("metadata.csv"), "b1|The birch canoe slid on the smooth planks.\n");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Omni.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("data", "import", ds.toString()));
+        var entries = dev.qwenomni.speech.ManifestEntry.read(ds.resolve("manifest.jsonl"));
+        assertEquals(1, entries.size());
+        assertTrue(java.nio.file.Files.isRegularFile(entries.get(0).resolve(ds.resolve("manifest.jsonl"))));
+        assertTrue(out.toString().contains("1 clips") && out.toString().contains("speaker myvoice"), out.toString());
+        java.nio.file.Files.writeString(ds.resolve("metadata.csv"), "b1|fine\nno separator\n");
+        StringWriter err = new StringWriter();
+        CommandLine bad = Omni.commandLine();
+        bad.setErr(new PrintWriter(err));
+        assertEquals(1, bad.execute("data", "import", ds.toString()));
+        assertTrue(err.toString().contains("line 2"), err.toString());
+    }
 }
