@@ -69,7 +69,7 @@ public final class DataCommand implements Runnable {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Your own speech, in the LJSpeech layout (metadata.csv with id|transcript[|normalized], wavs/ID.wav), as a "
-                    + "manifest: writes FOLDER/manifest.jsonl (2% of the clips, by a hash of the id, for validation), which codec train "
+                    + "manifest: writes FOLDER/manifest.jsonl (2%% of the clips, by a hash of the id, for validation), which codec train "
                     + "and tts train read with --manifest.")
     static final class Import implements Callable<Integer> {
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

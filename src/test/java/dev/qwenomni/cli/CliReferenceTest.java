@@ -15,6 +15,21 @@ class CliReferenceTest {
         assertEquals(CliReference.markdown(), committed, "docs/cli.md is stale: regenerate it with ./omni cli-reference > docs/cli.md");
     }
 
+    /** A description picocli cannot format (a bare % in it) is printed raw with a warning on stderr: none may. */
+    @Test
+    void everyHelpTextFormatsWithoutAWarning() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.err;
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            CliReference.markdown();
+        } finally {
+            System.setErr(was);
+        }
+        String warnings = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!warnings.contains("picocli WARN"), warnings);
+    }
+
     @Test
     void thePageCoversEveryVisibleCommand() {
         String page = CliReference.markdown();
