@@ -42,7 +42,12 @@ public final class Omni implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
             System.setProperty("org.slf4j.simpleLogger.log.dev.qwenomni", "debug");
         }
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        int rc = cl.execute(args);
+        // print() on picocli's writers does not flush, and System.exit would drop what is buffered
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(rc);
     }
 
     /** The command line with its error handling: bad input gets one clear line, not a stack trace. */
