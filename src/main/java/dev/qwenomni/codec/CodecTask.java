@@ -96,12 +96,7 @@ public final class CodecTask implements TrainTask {
                     manifest, seconds / 3600, needed / 1073741824.0, maxHeap / 1073741824.0, (long) Math.ceil(needed / 0.7 / 1073741824.0)));
     }
 
-    private void shuffle() {
-        order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        SplittableRandom r = new SplittableRandom(seed * 31 + epoch);
-        for (int i = order.length - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = order[i]; order[i] = order[j]; order[j] = t; }
-    }
+    private void shuffle() { order = dev.qwenomni.data.Shuffle.permutation(train.size(), seed * 31 + epoch); }
 
     /** A segment of the clip, starting at offset (zero-padded past the end). */
     private float[] cut(float[] clip, int offset) {

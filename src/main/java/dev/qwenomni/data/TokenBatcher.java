@@ -1,6 +1,5 @@
 package dev.qwenomni.data;
 
-import java.util.SplittableRandom;
 
 /**
  * Next-token batches from one token array: the array is cut into non-overlapping windows of
@@ -36,15 +35,7 @@ public final class TokenBatcher {
         shuffle();
     }
 
-    private void shuffle() {
-        order = new int[windows];
-        for (int i = 0; i < windows; i++) order[i] = i;
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-        for (int i = windows - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-    }
+    private void shuffle() { order = Shuffle.permutation(windows, seed * 0x9E3779B97F4A7C15L + epoch); }
 
     /** Fills ids and targets ([B*T] each) with the next B windows. */
     public void next(int B, int[] ids, int[] targets) {

@@ -2,6 +2,7 @@ package dev.qwenomni.model;
 
 import dev.qwenomni.model.DecodeAttention.Rows;
 import dev.qwenomni.nn.Embedding;
+import dev.qwenomni.nn.HeadNormRope;
 import dev.qwenomni.nn.Linear;
 import dev.qwenomni.nn.RMSNorm;
 import dev.qwenomni.nn.Rope;
@@ -92,10 +93,13 @@ public final class Qwen3Decoder {
             linear(k, ln, lw.k(), lw.kBias(), R);
             linear(v, ln, lw.v(), lw.vBias(), R);
             for (int r = 0; r < R; r++) {
-                for (int hh = 0; hh < H; hh++) normRope(qs, ((long) r * H + hh) * D, lw.qNorm(), hr, pos[r], eps);
+                for (int hh = 0; hh < H; hh++) {
+                    long at = ((long) r * H + hh) * D;
+                    HeadNormRope.head(qs, at, qs, at, hr, lw.qNorm(), rope, D, pos[r], eps);
+                }
                 for (int hh = 0; hh < Hkv; hh++) {
                     long src = ((long) r * Hkv + hh) * D, dst = cache.offset(slots[r], hh, pos[r]);
-                    normRope(ks, src, lw.kNorm(), hr, pos[r], eps);
+                    HeadNormRope.head(ks, src, ks, src, hr, lw.kNorm(), rope, D, pos[r], eps);
                     MemorySegment.copy(ks, src * 4, cache.kSeg[l], dst * 4, D * 4L);
                     MemorySegment.copy(vs, src * 4, cache.vSeg[l], dst * 4, D * 4L);
                 }
@@ -205,15 +209,6 @@ public final class Qwen3Decoder {
             Tensors.gemm(sc, Tensors.view(cache.v[layer], base, L, D), o, false, false, 1.0, 0.0);
             for (int i = 0; i < n; i++) MemorySegment.copy(bo, (long) i * D * 4, as, (((long) (r0 + i)) * H + h) * D * 4, D * 4L);
         }
-    }
-
-    /** In place: Qwen3's per-head RMSNorm (when the family has it), then RoPE at pos. */
-    private void normRope(MemorySegment s, long off, dev.qwenomni.tensor.ParamStore.Param norm, MemorySegment rstd, int pos, float eps) {
-        if (norm != null) {
-            MemorySegment row = s.asSlice(off * 4, config.headDim() * 4L);
-            Kernels.rmsnormForward(row, row, norm.v, rstd, 1, config.headDim(), eps);
-        }
-        rope.rotate(s, off, pos, false);
     }
 
     /** The first R rows of a row buffer. */

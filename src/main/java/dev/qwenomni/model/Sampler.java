@@ -69,4 +69,17 @@ public final class Sampler {
         }
         return allowed[order[keep - 1]];
     }
+
+    /**
+     * The model's own log-probability of tok among the allowed ids: log softmax of the raw logits
+     * over them, in double (no temperature, top-p or penalty: what the model believes, not how it
+     * was sampled).
+     */
+    public static double logProbAmong(float[] logits, int[] allowed, int tok) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int a : allowed) max = Math.max(max, logits[a]);
+        double sum = 0;
+        for (int a : allowed) sum += Math.exp(logits[a] - max);
+        return logits[tok] - max - Math.log(sum);
+    }
 }

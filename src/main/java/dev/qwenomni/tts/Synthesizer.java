@@ -122,7 +122,7 @@ public final class Synthesizer {
                 int[] allowed = count[i] >= maxFrames[i] * OrpheusLayout.FRAME ? new int[]{tokens.endOfSpeech()} : tokens.allowedAfter(count[i], 1);
                 int tok = samplers[i].sample(logits[i], allowed, generated[i], count[i]);
                 if (allowed.length > 1) {
-                    logProb[i] += logProbAmong(logits[i], allowed, tok);
+                    logProb[i] += Sampler.logProbAmong(logits[i], allowed, tok);
                     choices[i]++;
                 }
                 if (tok == tokens.endOfSpeech()) {
@@ -164,14 +164,6 @@ public final class Synthesizer {
         return out;
     }
 
-    /** log softmax(logits restricted to allowed)[tok], in double. */
-    static double logProbAmong(float[] logits, int[] allowed, int tok) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int a : allowed) max = Math.max(max, logits[a]);
-        double sum = 0;
-        for (int a : allowed) sum += Math.exp(logits[a] - max);
-        return logits[tok] - max - Math.log(sum);
-    }
 
     /** The audio of codes sampled with this seed: the decoder's noise is drawn from the same seed, as in synthesize. */
     public float[] render(int[][] codes, long seed) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The multimodal task for the shared trainer: whole examples packed greedily into rows of T
@@ -80,12 +79,7 @@ public final class TtsTask implements TrainTask {
 
     public int dropped(List<Example> all) { return all.size() - fitting(all, T).size(); }
 
-    private void shuffle() {
-        order = new int[train.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
-        for (int i = order.length - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = order[i]; order[i] = order[j]; order[j] = t; }
-    }
+    private void shuffle() { order = dev.qwenomni.data.Shuffle.permutation(train.size(), seed * 1_000_003L + epoch); }
 
     /** The last packed batch and its guide rows (for tests). */
     int[] lastIds() { return ids; }
