@@ -1,7 +1,7 @@
 package dev.qwenomni.speech;
 
 import dev.qwenomni.audio.Wav;
-import dev.qwenomni.sys.AtomicFiles;
+import dev.qwenomni.sys.TsvCache;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,34 +101,31 @@ public final class FliteAlignments {
         return out;
     }
 
+    /** The cache: text, then the clip's samples and its phones (name:end seconds) after a tab. */
     private Map<String, Alignment> read() throws IOException {
         Map<String, Alignment> m = new LinkedHashMap<>();
-        if (!Files.isRegularFile(file)) return m;
-        int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            String[] f = line.split("\t");
+        for (Map.Entry<String, String> e : new TsvCache(file).read().entrySet()) {
+            String[] f = e.getValue().split("\t");
             try {
-                if (f.length != 3) throw new IOException("expected text, samples and phones separated by tabs");
-                m.put(f[0], new Alignment(parse(f[2]), Integer.parseInt(f[1])));
-            } catch (IOException | NumberFormatException e) {
-                throw new IOException(file + ": line " + n + ": " + e.getMessage() + " (delete the file to rebuild it)");
+                if (f.length != 2) throw new IOException("expected text, samples and phones separated by tabs");
+                m.put(e.getKey(), new Alignment(parse(f[1]), Integer.parseInt(f[0])));
+            } catch (IOException | NumberFormatException x) {
+                throw new IOException(file + ": the entry of \"" + e.getKey() + "\": " + x.getMessage() + " (delete the file to rebuild it)");
             }
         }
         return m;
     }
 
     private void write(Map<String, Alignment> m) throws IOException {
-        StringBuilder sb = new StringBuilder();
+        Map<String, String> rows = new LinkedHashMap<>();
         m.forEach((text, a) -> {
-            sb.append(text.replace('\t', ' ')).append('\t').append(a.samples()).append('\t');
+            StringBuilder sb = new StringBuilder().append(a.samples()).append('\t');
             for (int i = 0; i < a.phones().size(); i++) {
                 Phone p = a.phones().get(i);
                 sb.append(i == 0 ? "" : " ").append(p.name()).append(':').append(String.format(Locale.ROOT, "%.4f", p.end()));
             }
-            sb.append('\n');
+            rows.put(text, sb.toString());
         });
-        Files.createDirectories(file.getParent());
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        new TsvCache(file).write(rows);
     }
 }

@@ -110,24 +110,8 @@ public enum TextFrontEnd {
             return last == '?' || last == '!' || last == '.' ? joined + last : joined;
         }
 
-        private Map<String, String> read() throws IOException {
-            Map<String, String> m = new LinkedHashMap<>();
-            if (!Files.isRegularFile(file)) return m;
-            int n = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                n++;
-                int tab = line.indexOf('\t');
-                if (tab < 0) throw new IOException(file + ": line " + n + " has no tab (delete the file to rebuild the cache)");
-                m.put(line.substring(0, tab), line.substring(tab + 1));
-            }
-            return m;
-        }
+        private Map<String, String> read() throws IOException { return new dev.qwenomni.sys.TsvCache(file).read(); }
 
-        private void write(Map<String, String> m) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            m.forEach((k, v) -> sb.append(k.replace('\t', ' ')).append('\t').append(v.replace('\t', ' ')).append('\n'));
-            Files.createDirectories(file.getParent());
-            AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        private void write(Map<String, String> m) throws IOException { new dev.qwenomni.sys.TsvCache(file).write(m); }
     }
 }
