@@ -28,7 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "10", description = "timed steps") int steps;
     @Option(names = "--warmup", defaultValue = "8", description = "untimed steps first (JIT warm-up)") int warmup;
     @Option(names = "--attention", defaultValue = "flash", split = ",", description = "kernel(s) to compare, e.g. flash,materialized")
-    String[] attention;
+    AttentionKind[] attention;
     @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path corpus;
     @Mixin ModelOptions modelOptions;
 
@@ -41,8 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
         TokenBatcher data = new TokenBatcher(TextCorpus.load(corpus, tok, 2, DataPaths.inHome("data/cache")).train, seqLen, 1);
         int N = batch * seqLen;
         int[] ids = new int[N], tg = new int[N];
-        for (String a : attention) {
-            Qwen3Model m = new Qwen3Model(cfg, AttentionKind.parse(a));
+        for (AttentionKind a : attention) {
+            Qwen3Model m = new Qwen3Model(cfg, a);
             m.weights.initialize(1);
             AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0.1f);
             double[] t = new double[steps];

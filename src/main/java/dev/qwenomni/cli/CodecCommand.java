@@ -74,13 +74,13 @@ public final class CodecCommand implements Runnable {
         @Option(names = "--noise-seed", description = "noise seeded by position (default: noise off)") Long noiseSeed;
         /** Direct by default, as in speak: the same bits streamed or not (see SpeakCommand's option). */
         @Option(names = "--conv-kernel", defaultValue = "direct", description = "dense conv kernel: direct (streamed audio equals "
-                + "the one-shot audio bit for bit) or gemm (faster; a streamed sample may differ by one step)") String convKernel;
+                + "the one-shot audio bit for bit) or gemm (faster; a streamed sample may differ by one step)") ConvKernel convKernel;
         @Parameters(index = "0") Path codesJson;
         @Parameters(index = "1") Path wav;
 
         @Override
         public Integer call() throws Exception {
-            SnacCodec c = CodecCheckpoint.load(codec).useConvKernel(ConvKernel.parse(convKernel));
+            SnacCodec c = CodecCheckpoint.load(codec).useConvKernel(convKernel);
             NoiseSource noise = noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(noiseSeed);
             JsonNode levels = new ObjectMapper().readTree(codesJson.toFile()).path("codes");
             if (!levels.isArray()) throw new IllegalArgumentException(codesJson + ": no \"codes\" list");
@@ -278,7 +278,7 @@ public final class CodecCommand implements Runnable {
         @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--config", defaultValue = "snac24", description = "snac24 or a config.json path") String config;
         @Option(names = "--frames", defaultValue = "48", description = "latent frames to decode (48 = 1.02 s at 24 kHz)") int frames;
-        @Option(names = "--kernels", split = ",", defaultValue = "direct,gemm") String[] kernels;
+        @Option(names = "--kernels", split = ",", defaultValue = "direct,gemm", description = "conv kernels to time: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})") ConvKernel[] kernels;
         @Option(names = "--repeats", defaultValue = "3") int repeats;
 
         @Override
@@ -297,8 +297,8 @@ public final class CodecCommand implements Runnable {
             }
             double seconds = (double) coarse * strides[0] * cfg.hopLength() / cfg.samplingRate();
             spec.commandLine().getOut().printf(Locale.ROOT, "codec %s: %d parameters, %.2f s of audio per decode%n", config, c.params.count(), seconds);
-            for (String k : kernels) {
-                c.useConvKernel(ConvKernel.parse(k));
+            for (ConvKernel k : kernels) {
+                c.useConvKernel(k);
                 c.decode(codes, noise); // warm-up
                 double[] t = new double[repeats];
                 for (int i = 0; i < repeats; i++) {

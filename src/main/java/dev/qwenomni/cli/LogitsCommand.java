@@ -29,11 +29,11 @@ public final class LogitsCommand implements Callable<Integer> {
     int top;
     @Option(names = "--save", description = "write all logits [T, vocab] as float32 safetensors (tensor 'logits')")
     Path save;
-    @Option(names = "--attention", defaultValue = "materialized") String attention;
+    @Option(names = "--attention", defaultValue = "materialized", description = "attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})") AttentionKind attention;
 
     @Override
     public Integer call() throws Exception {
-        Qwen3Model m = HfCheckpoint.load(model, AttentionKind.parse(attention));
+        Qwen3Model m = HfCheckpoint.load(model, attention);
         int T = ids.length, V = m.config.vocabSize();
         m.forward(ids, null, 1, T, 1f);
         MemorySegment logits = Tensors.seg(m.logits());
