@@ -37,7 +37,13 @@ public final class Tensors {
         if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("expected FLOAT, got " + a.dataType());
         if (a.ordering() != 'c' || (a.length() > 1 && a.elementWiseStride() != 1))
             throw new IllegalArgumentException("kernel input must be a dense c-order array, got " + a.shapeInfoToString());
-        MemorySegment whole = MemorySegment.ofBuffer(a.data().asNio().order(ByteOrder.nativeOrder()));
+        // the array's elements end this far from the buffer's start (a view's buffer starts where its base's does)
+        long end = (a.offset() + a.length()) * Float.BYTES;
+        // a ByteBuffer holds at most 2^31 - 1 bytes: memory beyond that (the weights of a 0.6B model)
+        // is reached through the buffer's native address (the caller keeps the array alive either way)
+        MemorySegment whole = end <= Integer.MAX_VALUE
+                ? MemorySegment.ofBuffer(a.data().asNio().order(ByteOrder.nativeOrder()))
+                : MemorySegment.ofAddress(a.data().address()).reinterpret(end);
         return whole.asSlice(a.offset() * Float.BYTES, a.length() * Float.BYTES);
     }
 
