@@ -1,7 +1,12 @@
-"""PyTorch peer of `omni bench-peer`: the same workloads, shapes and sizes, written for the
-comparison (Qwen3 decoder, SNAC-style codec, their losses). Prints one JSON line:
-{"workload", "size", "unit", "values": per-iteration rates, "framework", "threads", "version"}.
-Run with the system Python that Debian's python3-torch installs into (benchmarks/compare does)."""
+"""PyTorch peers of `omni bench-peer`: the same workloads, shapes and sizes. Prints one JSON line:
+{"workload", "size", "unit", "values": per-iteration rates, "framework", "peer", "threads"}.
+
+  --impl handwritten   this file's Qwen3 decoder and SNAC-style codec, written for the comparison
+  --impl hf            the LM workloads on Hugging Face transformers' Qwen3ForCausalLM (sdpa), the
+                       model a user would pick (needs transformers)
+  --precision bf16     under torch.autocast("cpu", dtype=torch.bfloat16), PyTorch's mixed precision
+
+benchmarks/compare runs it in the virtual environment it makes (torch 2.x, transformers)."""
 import json, math, sys, time, wave, argparse
 import numpy as np
 import torch
@@ -95,8 +100,28 @@ class Qwen3(nn.Module):
             return s.norm(x) @ s.emb_t
         return s.norm(x) @ s.emb.weight.t()  # tied lm_head
 
+IMPL, AUTOCAST = "handwritten", None  # set from the command line
+
+def autocast():
+    """bf16 autocast when asked (matmuls and convolutions in bf16, reductions in float32), else nothing."""
+    return torch.autocast("cpu", dtype=torch.bfloat16) if AUTOCAST else torch.autocast("cpu", enabled=False)
+
+def hf_qwen3(c):
+    """transformers' Qwen3ForCausalLM at the same shape (tied embeddings, q/k norm, GQA, sdpa attention)."""
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+    cfg = Qwen3Config(vocab_size=c["vocab"], hidden_size=c["hidden"], intermediate_size=c["inter"], num_hidden_layers=c["layers"],
+                      num_attention_heads=c["heads"], num_key_value_heads=c["kv"], head_dim=c["hd"], tie_word_embeddings=True,
+                      max_position_embeddings=4096, rope_theta=10000.0, attn_implementation="sdpa")
+    return Qwen3ForCausalLM(cfg).float()
+
+def lm_model(c):
+    return hf_qwen3(c) if IMPL == "hf" else Qwen3(c)
+
+def lm_logits(m, ids):
+    return m(input_ids=ids).logits if IMPL == "hf" else m(ids)
+
 def lm_train(size, iters):
-    c = LM[size]; m = Qwen3(c)
+    c = LM[size]; m = lm_model(c)
     opt = torch.optim.AdamW(m.parameters(), lr=1e-4, betas=(0.9, 0.95), weight_decay=0.1)
     g = torch.Generator().manual_seed(1)
     ids = torch.randint(0, c["vocab"], (c["batch"], c["seq"] + 1), generator=g)
@@ -104,28 +129,48 @@ def lm_train(size, iters):
     for i in range(iters):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=False)
-        logits = m(ids[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, c["vocab"]), ids[:, 1:].reshape(-1))
+        with autocast():
+            logits = lm_logits(m, ids[:, :-1])
+            loss = F.cross_entropy(logits.reshape(-1, c["vocab"]).float(), ids[:, 1:].reshape(-1))
         loss.backward(); opt.step()
         out.append(c["batch"] * c["seq"] / (time.perf_counter() - t0))
     return "tokens/s", out
 
 def lm_prefill(size, iters):
-    c = LM[size]; m = Qwen3(c).eval()
+    c = LM[size]; m = lm_model(c).eval()
     ids = torch.randint(0, c["vocab"], (1, c["seq"]), generator=torch.Generator().manual_seed(1))
     out = []
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast():
         for i in range(iters):
-            t0 = time.perf_counter(); m(ids, last_only=True); out.append(c["seq"] / (time.perf_counter() - t0))
+            t0 = time.perf_counter()
+            if IMPL == "hf": m(input_ids=ids, logits_to_keep=1)
+            else: m(ids, last_only=True)
+            out.append(c["seq"] / (time.perf_counter() - t0))
     return "tokens/s", out
 
 DECODE_PROMPT, DECODE_TOKENS = 16, 128
 
+def hf_decode(m, prompt):
+    """transformers' own cached generation loop, greedy: prefill (not timed), then DECODE_TOKENS single-token steps."""
+    from transformers import DynamicCache
+    cache = DynamicCache()
+    o = m(input_ids=prompt, past_key_values=cache, use_cache=True, logits_to_keep=1)
+    tok = o.logits[:, -1].argmax(-1, keepdim=True)
+    t0 = time.perf_counter()
+    for j in range(DECODE_TOKENS):
+        o = m(input_ids=tok, past_key_values=o.past_key_values, use_cache=True)
+        tok = o.logits[:, -1].argmax(-1, keepdim=True)
+    return DECODE_TOKENS / (time.perf_counter() - t0)
+
 def lm_decode(size, iters):
-    c = LM[size]; m = Qwen3(c).eval()
+    c = LM[size]; m = lm_model(c).eval()
     prompt = torch.randint(0, c["vocab"], (1, DECODE_PROMPT), generator=torch.Generator().manual_seed(1))
     out = []
-    with torch.inference_mode():
+    if IMPL == "hf":
+        with torch.inference_mode(), autocast():
+            for i in range(iters): out.append(hf_decode(m, prompt))
+        return "tokens/s", out
+    with torch.inference_mode(), autocast():
         for i in range(iters):
             caches = [(torch.zeros(1, c["kv"], DECODE_PROMPT + DECODE_TOKENS, c["hd"]), torch.zeros(1, c["kv"], DECODE_PROMPT + DECODE_TOKENS, c["hd"])) for _ in range(c["layers"])]
             logits = m(prompt, caches, 0, last_only=True)  # prefill, not timed
@@ -247,7 +292,9 @@ def codec_decode(size, iters):
         zq = sum(q(z)[0] for q in m.vq)  # codes -> latent, as SnacCodec.quantizedLatent
         out = []
         for i in range(iters):
-            t0 = time.perf_counter(); m.dec(zq); dt = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            with autocast(): m.dec(zq)
+            dt = time.perf_counter() - t0
             out.append(dt / (CODEC_FRAMES * hop / 24000))
     return "RTF", out
 
@@ -259,7 +306,8 @@ def codec_train(size, iters):
     for i in range(iters):
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=False)
-        y, vq = m(x); mel, st = loss_fn(y, x)
+        with autocast(): y, vq = m(x)
+        mel, st = loss_fn(y.float(), x)
         (15 * mel + st + vq).backward(); opt.step()
         out.append(TRAIN_BATCH * TRAIN_SEGMENT / 24000 / (time.perf_counter() - t0))
     return "audio s/s", out
@@ -271,9 +319,15 @@ if __name__ == "__main__":
     ap.add_argument("workload", choices=WORKLOADS); ap.add_argument("--size", default="small", choices=["small", "real"])
     ap.add_argument("--warmup", type=int, default=2); ap.add_argument("--iters", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--impl", default="handwritten", choices=["handwritten", "hf"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     a = ap.parse_args()
+    if a.impl == "hf" and not a.workload.startswith("lm_"): sys.exit(f"peer: --impl hf is for the LM workloads, not {a.workload}")
+    IMPL, AUTOCAST = a.impl, a.precision == "bf16"
     torch.set_num_threads(a.threads); torch.manual_seed(0)
     torch.set_flush_denormal(True)  # a standard CPU setting; it helped decode by about 5% here
     WORKLOADS[a.workload](a.size, a.warmup)
     unit, vals = WORKLOADS[a.workload](a.size, a.iters)
-    print(json.dumps(dict(workload=a.workload, size=a.size, unit=unit, values=vals, framework="pytorch " + torch.__version__, threads=torch.get_num_threads())))
+    fw = "pytorch " + torch.__version__ + ("" if a.impl != "hf" else ", transformers " + __import__("transformers").__version__)
+    print(json.dumps(dict(workload=a.workload, size=a.size, unit=unit, values=vals, framework=fw, peer=f"{a.impl} {a.precision}",
+                          threads=torch.get_num_threads())))
