@@ -44,19 +44,18 @@ public final class CodecEvaluation {
     private void line(String s) { text.append(s).append(System.lineSeparator()); }
 
     public Report run() throws Exception {
-
         double[] headline = null;
         SnacCodec c = CodecCheckpoint.load(o.codec);
         NoiseSource noise = o.noiseSeed == null ? NoiseSource.OFF : NoiseSource.seeded(o.noiseSeed);
         c.setCodeChoice(switch (o.codeChoice) {
-            case "cosine", "search" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.COSINE;
-            case "euclidean" -> dev.qwenomni.codec.VectorQuantizer.CodeChoice.EUCLIDEAN;
+            case "cosine", "search" -> VectorQuantizer.CodeChoice.COSINE;
+            case "euclidean" -> VectorQuantizer.CodeChoice.EUCLIDEAN;
             default -> throw new IllegalArgumentException("--code-choice is cosine, euclidean or search, not '" + o.codeChoice + "'");
         });
         if (o.candidates != null && !o.codeChoice.equals("search"))
             throw new IllegalArgumentException("--candidates is for --code-choice search, not " + o.codeChoice);
-        dev.qwenomni.codec.CodeSearch search = o.codeChoice.equals("search")
-                ? new dev.qwenomni.codec.CodeSearch(c, o.candidates == null ? 4 : o.candidates, noise) : null;
+        CodeSearch search = o.codeChoice.equals("search")
+                ? new CodeSearch(c, o.candidates == null ? 4 : o.candidates, noise) : null;
         if (search != null && o.unquantized) throw new IllegalArgumentException("--unquantized decodes no codes: drop --code-choice search");
         List<Path> wavs = new java.util.ArrayList<>();
         List<String> texts = new java.util.ArrayList<>();
@@ -158,7 +157,7 @@ public final class CodecEvaluation {
             var allPitch = new dev.qwenomni.audio.PitchTracker.Comparison();
             clipPitch.forEach(allPitch::addAll);
             line("  " + allPitch.summary());
-            // the voices differ a lot, so a o.manifest of several gets its numbers by voice as well
+            // the voices differ a lot, so a manifest of several gets its numbers by voice as well
             var voices = byVoice(speakers);
             if (voices.size() > 1) for (var entry : voices.entrySet()) {
                 var v = new dev.qwenomni.audio.PitchTracker.Comparison();
