@@ -38,6 +38,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "small", description = "small or real") String size;
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--iters", defaultValue = "5") int iters;
+    @Option(names = "--attention", defaultValue = "flash", description = "the LM's attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    AttentionKind attention;
 
     /** LM shapes: small = the text-training default; real = a 25M-parameter model at the TTS vocabulary. */
     record Lm(int vocab, int hidden, int inter, int layers, int heads, int kv, int headDim, int batch, int seq) {
@@ -89,8 +91,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
         return ids;
     }
 
-    static Workload lmTrain(Lm s) {
-        Qwen3Model m = new Qwen3Model(s.config(), AttentionKind.FLASH);
+    Workload lmTrain(Lm s) {
+        Qwen3Model m = new Qwen3Model(s.config(), attention);
         m.weights.initialize(1);
         AdamW adam = new AdamW(0.9f, 0.95f, 1e-8f, 0.1f);
         int N = s.batch() * s.seq();
