@@ -90,14 +90,7 @@ final class MaterializedAttention implements Attention {
                 Tensors.gemm(p, tmp, dvh[bg], true, false, 1.0, 1.0);
                 Tensors.gemm(tmp, vh[bg], dP, false, true, 1.0, 0.0);
                 if (aux != null && h < aux.heads()) aux.addGradient(dps, b, T, auxCoef);
-                for (int i = 0; i < T; i++) {
-                    long r = (long) i * T;
-                    int n = i + 1;
-                    float rowDot = Kernels.dot(ps, r, dps, r, n);
-                    for (int j = 0; j < n; j++)
-                        Kernels.set(dps, r + j, Kernels.get(ps, r + j) * (Kernels.get(dps, r + j) - rowDot) * s.scale());
-                    for (int j = n; j < T; j++) Kernels.set(dps, r + j, 0f);
-                }
+                for (int i = 0; i < T; i++) Kernels.softmaxBackwardRow(ps, dps, (long) i * T, i + 1, T, s.scale());
                 Tensors.gemm(dP, kh[bg], dqh[bh], false, false, 1.0, 0.0);
                 Tensors.gemm(dP, qh[bh], dkh[bg], true, false, 1.0, 1.0);
             }

@@ -240,6 +240,19 @@ public final class Kernels {
         return max + (float) Math.log(sum);
     }
 
+    /**
+     * The softmax backward of one causal row, in place: given P (probabilities) and dP in
+     * [o, o + valid), dS = P * (dP - sum(P * dP)) * scale; entries [valid, len) of dP are set to zero.
+     */
+    public static void softmaxBackwardRow(MemorySegment p, MemorySegment dp, long o, int valid, int len, float scale) {
+        float rowDot = dot(p, o, dp, o, valid);
+        FloatVector rd = FloatVector.broadcast(S, rowDot), sv = FloatVector.broadcast(S, scale);
+        int j = 0;
+        for (; j <= valid - L; j += L) store(load(p, o + j).mul(load(dp, o + j).sub(rd)).mul(sv), dp, o + j);
+        for (; j < valid; j++) set(dp, o + j, get(p, o + j) * (get(dp, o + j) - rowDot) * scale);
+        if (len > valid) zero(dp, o + valid, len - valid);
+    }
+
     // ---------------------------------------------------------------- cross-entropy
 
     /** Result of a fused cross-entropy pass: summed loss, counted tokens, argmax hits. */
