@@ -43,10 +43,12 @@ public final class Omni implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.dev.qwenomni", "debug");
         }
         CommandLine cl = commandLine();
+        // one writer pair for every command (picocli hands the top level's down to the subcommands),
+        // flushed before exit: print() does not flush, and System.exit would drop what is buffered
+        java.io.PrintWriter out = cl.getOut(), err = cl.getErr();
         int rc = cl.execute(args);
-        // print() on picocli's writers does not flush, and System.exit would drop what is buffered
-        cl.getOut().flush();
-        cl.getErr().flush();
+        out.flush();
+        err.flush();
         System.exit(rc);
     }
 
