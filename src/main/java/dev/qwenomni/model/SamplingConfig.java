@@ -8,7 +8,7 @@ package dev.qwenomni.model;
 public record SamplingConfig(double temperature, int topK, double topP, double repetitionPenalty, int repetitionWindow, long seed) {
     /** Orpheus servers' middle settings (specs/qwen3.md): temperature 0.6, top-p 0.9, penalty 1.1. */
     public static final SamplingConfig ORPHEUS = new SamplingConfig(0.6, 0, 0.9, 1.1, 0, 1);
-    /** speak's and tts eval's temperature: 0.3 beat 0.6 with our model on the 50-sentence eval (README). */
+    /** speak's and tts eval's temperature: 0.3 beat 0.6 with our model on the 50-sentence eval (docs/research/tts.md). */
     public static final String SPEECH_TEMPERATURE = "0.3";
     /** speak's defaults: Orpheus's settings at our temperature. */
     public static final SamplingConfig SPEECH = new SamplingConfig(Double.parseDouble(SPEECH_TEMPERATURE), 0, 0.9, 1.1, 0, 1);
