@@ -4,7 +4,6 @@ import dev.qwenomni.train.TrainConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**

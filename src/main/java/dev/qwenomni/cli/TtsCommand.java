@@ -74,7 +74,7 @@ public final class TtsCommand implements Runnable {
         public Integer call() throws Exception {
             TtsTraining.Options o = new TtsTraining.Options();
             o.out = out; o.codec = codecDir; o.manifest = manifest; o.dataHours = dataHours; o.cache = cache; o.corpus = kjv; o.testList = testList;
-            o.frontEnd = frontEnd; o.voices = voices; o.defaultVoice = defaultVoice; o.textLoss = textLoss; o.attention = attention;
+            o.frontEnd = frontEnd; o.voices = voices; o.defaultVoice = defaultVoice; o.textLoss = textLoss;
             o.train = training.applyTo(TtsTraining.DEFAULT_TRAIN).with(c -> {
                 c.seqLen = seqLen; c.evalBatches = evalBatches; c.attention = attention.name().toLowerCase(Locale.ROOT);
             });

@@ -4,7 +4,6 @@ import dev.qwenomni.audio.Wav;
 import dev.qwenomni.sys.TsvCache;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,13 +31,14 @@ public final class FliteAlignments {
         public double seconds() { return samples / (double) SpeechCache.RATE; }
     }
 
-    private final Path file, workDir;
+    private final TsvCache store;
+    private final Path workDir;
     private final String voice;
 
     public FliteAlignments(Path cacheDir, String voice) {
         if (!new FliteTeacher().voices().contains(voice)) throw new IllegalArgumentException("flite has no voice '" + voice + "'");
         this.voice = voice;
-        this.file = cacheDir.resolve("flite-" + voice + ".tsv");
+        this.store = new TsvCache(cacheDir.resolve("flite-" + voice + ".tsv"));
         this.workDir = cacheDir.resolve("work");
     }
 
@@ -104,13 +104,13 @@ public final class FliteAlignments {
     /** The cache: text, then the clip's samples and its phones (name:end seconds) after a tab. */
     private Map<String, Alignment> read() throws IOException {
         Map<String, Alignment> m = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : new TsvCache(file).read().entrySet()) {
+        for (Map.Entry<String, String> e : store.read().entrySet()) {
             String[] f = e.getValue().split("\t");
             try {
                 if (f.length != 2) throw new IOException("expected text, samples and phones separated by tabs");
                 m.put(e.getKey(), new Alignment(parse(f[1]), Integer.parseInt(f[0])));
             } catch (IOException | NumberFormatException x) {
-                throw new IOException(file + ": the entry of \"" + e.getKey() + "\": " + x.getMessage() + " (delete the file to rebuild it)");
+                throw new IOException(store.file() + ": the entry of \"" + e.getKey() + "\": " + x.getMessage() + " (delete the file to rebuild it)");
             }
         }
         return m;
@@ -126,6 +126,6 @@ public final class FliteAlignments {
             }
             rows.put(text, sb.toString());
         });
-        new TsvCache(file).write(rows);
+        store.write(rows);
     }
 }

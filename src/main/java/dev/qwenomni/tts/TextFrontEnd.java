@@ -1,16 +1,13 @@
 package dev.qwenomni.tts;
 
 import dev.qwenomni.data.TextNormalizer;
-import dev.qwenomni.sys.AtomicFiles;
+import dev.qwenomni.sys.TsvCache;
 import dev.qwenomni.sys.Processes;
 import dev.qwenomni.sys.SystemPackages;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,13 +54,13 @@ public enum TextFrontEnd {
     static final class Phonemizer {
         interface Program { String run(String text, Path workDir) throws IOException; }
 
-        private final Path file;
+        private final TsvCache store;
         private final List<String> packages;
         private final java.util.function.BooleanSupplier installed;
         private final Program program;
 
         Phonemizer(Path cacheDir, String fileName, List<String> packages, java.util.function.BooleanSupplier installed, Program program) {
-            this.file = cacheDir.resolve(fileName);
+            this.store = new TsvCache(cacheDir.resolve(fileName));
             this.packages = packages;
             this.installed = installed;
             this.program = program;
@@ -73,16 +70,16 @@ public enum TextFrontEnd {
         static boolean fliteAvailable() { return Processes.onPath("flite"); }
 
         List<String> phonemes(List<String> texts) throws IOException {
-            Map<String, String> cache = read();
+            Map<String, String> cache = store.read();
             List<String> missing = texts.stream().filter(t -> !cache.containsKey(t)).distinct().toList();
             if (!missing.isEmpty()) {
                 if (!SystemPackages.ensure(packages.get(0), packages, installed))
                     throw new IOException("the front-end needs " + packages + " (apt-get install -y " + String.join(" ", packages) + ")");
-                org.slf4j.LoggerFactory.getLogger(TextFrontEnd.class).debug("{}: {} texts to phonemise (cached in {})", packages.get(0), missing.size(), file);
+                org.slf4j.LoggerFactory.getLogger(TextFrontEnd.class).debug("{}: {} texts to phonemise (cached in {})", packages.get(0), missing.size(), store.file());
                 ExecutorService pool = Executors.newFixedThreadPool(2);
                 try {
                     List<Future<String>> done = new ArrayList<>();
-                    Path work = file.getParent().resolve("work");
+                    Path work = store.file().getParent().resolve("work");
                     for (String t : missing) done.add(pool.submit(() -> program.run(t, work)));
                     for (int i = 0; i < missing.size(); i++) cache.put(missing.get(i), done.get(i).get());
                 } catch (Exception e) {
@@ -90,7 +87,7 @@ public enum TextFrontEnd {
                 } finally {
                     pool.shutdownNow();
                 }
-                write(cache);
+                store.write(cache);
             }
             List<String> out = new ArrayList<>();
             for (String t : texts) out.add(cache.get(t));
@@ -110,8 +107,5 @@ public enum TextFrontEnd {
             return last == '?' || last == '!' || last == '.' ? joined + last : joined;
         }
 
-        private Map<String, String> read() throws IOException { return new dev.qwenomni.sys.TsvCache(file).read(); }
-
-        private void write(Map<String, String> m) throws IOException { new dev.qwenomni.sys.TsvCache(file).write(m); }
     }
 }

@@ -41,8 +41,8 @@ public final class TtsTraining {
         public List<String> voices = List.of("flite:rms");
         public String defaultVoice = "flite:rms";
         public boolean textLoss;
+        /** The schedule and the attention kernel (train.attention, a name AttentionKind parses). */
         public TrainConfig train = DEFAULT_TRAIN;
-        public AttentionKind attention = AttentionKind.FLASH;
         public ModelShape shape = ModelShape.DEFAULT;
         /** The attention guide: weight (0 = off), diagonal width (fraction of the text), aligned width (keys), heads, layers (null: all but the first). */
         public double guideWeight = 1, guideSigma = 0.2, guideSpread = 3;
@@ -166,7 +166,7 @@ public final class TtsTraining {
                         o.initCodec == null ? "fresh" : "from their nearest old codes' rows");
             mc = initModel.withVocabSize(mc.vocabSize());
         }
-        return new Qwen3Model(mc, o.attention);
+        return new Qwen3Model(mc, AttentionKind.parse(o.train.attention()));
     }
 
     /** The task trains with the attention guide on o.guideLayers (default: all but the first) unless its weight is 0. */
