@@ -67,12 +67,10 @@ public final class TtsTask implements TrainTask {
      * materialised kernel, which keeps the probabilities the guide reads); null turns it off.
      */
     public TtsTask guide(AttentionGuide g, boolean[] layers) {
-        if (g != null && layers.length != model.config.numLayers())
-            throw new IllegalArgumentException("guided layers: " + layers.length + " flags for " + model.config.numLayers() + " layers");
         if (g != null && g.heads > model.config.numHeads())
             throw new IllegalArgumentException("guided heads " + g.heads + " exceed num_attention_heads " + model.config.numHeads());
+        model.scoreAttentionOf(g == null ? null : layers); // checks one flag per layer
         guide = g;
-        model.scoreAttentionOf(g == null ? null : layers);
         return this;
     }
 
