@@ -29,6 +29,18 @@ fi
 if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q -w avx512f /proc/cpuinfo 2>/dev/null; then
   export OPENBLAS_CORETYPE=SkylakeX
 fi
+# Which ND4J native build to load (pom.xml bundles three): the AVX-512 one with oneDNN (its bf16
+# matmul uses AVX512_BF16) where the CPU has the AVX-512 subsets it is compiled for, the AVX2 one
+# with oneDNN on AVX2 CPUs, else the generic build. OMNI_ND4J_EXTENSION overrides ("" = generic).
+# Measured: docs/research/2026-12-08-native-variants.md.
+cpu_has() { local f; for f in "$@"; do grep -q -w "$f" /proc/cpuinfo 2>/dev/null || return 1; done; }
+if [ -z "${OMNI_ND4J_EXTENSION+set}" ]; then
+  if cpu_has avx512f avx512bw avx512dq avx512vl; then OMNI_ND4J_EXTENSION=-onednn-avx512
+  elif cpu_has avx2 fma; then OMNI_ND4J_EXTENSION=-onednn-avx2
+  else OMNI_ND4J_EXTENSION=""; fi
+fi
+export OMNI_ND4J_EXTENSION
+
 # More OpenMP threads than cores slows libnd4j ops 5-100x.
 NCORES=$(nproc 2>/dev/null || echo 2)
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$NCORES}"
@@ -38,4 +50,5 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$NCORES}"
 export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"
 OMNI_JVM_ARGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
   -Djava.awt.headless=true -Xmx"${OMNI_XMX:-6g}"
-  -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G)
+  -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G
+  -Dorg.bytedeco.javacpp.platform.extension="$OMNI_ND4J_EXTENSION")
