@@ -6,10 +6,10 @@ import dev.qwenomni.data.TokenBatcher;
 import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionKind;
-import dev.qwenomni.tensor.Tensors;
+import dev.qwenomni.tensor.Autocast;
+import dev.qwenomni.tensor.GemmPeak;
+import dev.qwenomni.tensor.Precision;
 import dev.qwenomni.train.AdamW;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,12 +30,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--attention", defaultValue = "flash", split = ",", description = "kernel(s) to compare, e.g. flash,materialized")
     AttentionKind[] attention;
     @Option(names = "--corpus", defaultValue = DataPaths.CORPUS) Path corpus;
+    @Option(names = "--precision", defaultValue = "auto", description = "matrix products: fp32, bf16 or auto (default ${DEFAULT-VALUE})")
+    String precision;
     @Mixin ModelOptions modelOptions;
 
     @Override
     public Integer call() throws Exception {
-        double peak = gemmPeak();
-        spec.commandLine().getOut().printf("gemm peak (1024^3, preallocated, %s threads): %.1f GFLOP/s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
+        Precision p = Precision.parse(precision);
+        spec.commandLine().getOut().println(p.describe());
+        double peak = GemmPeak.gflops(p.newGemm(), 1024);
+        spec.commandLine().getOut().printf("gemm peak (1024^3 %s, preallocated, %s threads): %.1f GFLOP/s%n", p.label(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "?"), peak);
         ByteTokenizer tok = new ByteTokenizer();
         Qwen3Config cfg = modelOptions.shape().config(dev.qwenomni.model.ModelShape.roundUp(tok.vocabSize(), 8), ByteTokenizer.EOT);
         TokenBatcher data = new TokenBatcher(TextCorpus.load(corpus, tok, 2, DataPaths.inHome("data/cache")).train, seqLen, 1);
@@ -50,8 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
                 data.next(batch, ids, tg);
                 long t0 = System.nanoTime();
                 m.params().zeroGrads();
-                m.forward(ids, tg, batch, seqLen, 1f);
-                m.backward();
+                try (var scope = Autocast.enter(p)) {
+                    m.forward(ids, tg, batch, seqLen, 1f);
+                    m.backward();
+                }
                 adam.step(m.params(), 1e-4f, s + warmup + 1, 1f);
                 if (s >= 0) t[s] = (System.nanoTime() - t0) / 1e9;
             }
@@ -63,17 +70,5 @@ public final class BenchCommand implements Callable<Integer> {
                     100 * flops / med / 1e9 / peak);
         }
         return 0;
-    }
-
-    static double gemmPeak() {
-        int n = 1024;
-        INDArray a = Nd4j.rand(n, n), b = Nd4j.rand(n, n), c = Tensors.zeros(n, n);
-        double best = 0;
-        for (int r = 0; r < 7; r++) {
-            long t0 = System.nanoTime();
-            for (int k = 0; k < 5; k++) Tensors.gemm(a, b, c, false, false, 1, 0);
-            best = Math.max(best, 5 * 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9);
-        }
-        return best;
     }
 }

@@ -13,6 +13,9 @@ import dev.qwenomni.model.Qwen3Config;
 import dev.qwenomni.model.Qwen3Decoder;
 import dev.qwenomni.model.Qwen3Model;
 import dev.qwenomni.nn.AttentionKind;
+import dev.qwenomni.tensor.Autocast;
+import dev.qwenomni.tensor.GemmPeak;
+import dev.qwenomni.tensor.Precision;
 import dev.qwenomni.train.AdamW;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +42,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "5") int iters;
     @Option(names = "--attention", defaultValue = "flash", description = "the LM's attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     AttentionKind attention;
+    @Option(names = "--precision", defaultValue = "auto", description = "the train workloads' matrix products: fp32, bf16 or auto (default ${DEFAULT-VALUE})")
+    String precision;
 
     /** LM shapes: small = the text-training default; real = a 25M-parameter model at the TTS vocabulary. */
     record Lm(int vocab, int hidden, int inter, int layers, int heads, int kv, int headDim, int batch, int seq) {
@@ -64,9 +69,13 @@ public final class PeerBenchCommand implements Callable<Integer> {
             case "codec_train" -> { unit = "audio s/s"; w = codecTrain(size.equals("small") ? dev.qwenomni.codec.CodecTraining.DEFAULT_CONFIG : SnacConfig.SNAC_24KHZ); }
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         }
-        for (int i = 0; i < warmup; i++) w.run();
+        // like torch.autocast in the peer: only the training workloads run their products in bf16
+        Precision p = workload.endsWith("_train") ? Precision.parse(precision) : Precision.FP32;
         List<Double> values = new ArrayList<>();
-        for (int i = 0; i < iters; i++) values.add(w.run());
+        try (var scope = Autocast.enter(p)) {
+            for (int i = 0; i < warmup; i++) w.run();
+            for (int i = 0; i < iters; i++) values.add(w.run());
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("workload", workload);
         out.put("size", size);
@@ -74,10 +83,11 @@ public final class PeerBenchCommand implements Callable<Integer> {
         out.put("values", values);
         out.put("framework", "qwen-omni (JDK " + Runtime.version().feature() + ", ND4J 1.0.0-M2.1)");
         out.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"));
+        out.put("precision", p.label());
         if (workload.equals("lm_train")) {
             Lm s = LM_SIZES.get(size);
             out.put("flops_per_token", new Qwen3Model(s.config(), AttentionKind.FLASH).trainFlopsPerToken(s.seq()));
-            out.put("gemm_peak_gflops", BenchCommand.gemmPeak());
+            out.put("gemm_peak_gflops", GemmPeak.gflops(p.newGemm(), 1024));
         }
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
         return 0;

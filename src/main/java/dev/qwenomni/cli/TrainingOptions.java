@@ -25,6 +25,9 @@ public final class TrainingOptions {
     @Option(names = "--seed", description = "initialisation and data order (default ${DEFAULT-VALUE})") long seed;
     @Option(names = "--stop-after", defaultValue = "2147483647", description = "stop (with a checkpoint) after this step; run again to resume")
     int stopAfter;
+    @Option(names = "--precision", description = "matrix products in fp32, bf16 (float32 weights and sums; emulated and slower on a CPU "
+            + "without bf16 dot products) or auto: bf16 where the CPU has AVX512_BF16 or AMX, else fp32 (default ${DEFAULT-VALUE})")
+    String precision;
     @Option(names = "--no-progress", description = "no progress bar (log lines only)") boolean noProgress;
 
     /** The command's base config with these options applied. */
@@ -32,6 +35,7 @@ public final class TrainingOptions {
         return base.with(c -> {
             c.steps = steps; c.batch = batch; c.accum = accum; c.lr = lr; c.warmup = warmup; c.weightDecay = weightDecay; c.clip = clip;
             c.evalEvery = evalEvery; c.checkpointEvery = checkpointEvery; c.seed = seed;
+            c.precision = precision;
         });
     }
 
@@ -40,9 +44,11 @@ public final class TrainingOptions {
         private final Map<String, String> values;
 
         Defaults(TrainConfig c) {
-            values = Map.of("--steps", str(c.steps()), "--batch", str(c.batch()), "--accum", str(c.accum()), "--lr", str(c.lr()),
-                    "--warmup", str(c.warmup()), "--weight-decay", str(c.weightDecay()), "--clip", str(c.clip()),
-                    "--eval-every", str(c.evalEvery()), "--checkpoint-every", str(c.checkpointEvery()), "--seed", str(c.seed()));
+            values = Map.ofEntries(Map.entry("--steps", str(c.steps())), Map.entry("--batch", str(c.batch())),
+                    Map.entry("--accum", str(c.accum())), Map.entry("--lr", str(c.lr())), Map.entry("--warmup", str(c.warmup())),
+                    Map.entry("--weight-decay", str(c.weightDecay())), Map.entry("--clip", str(c.clip())),
+                    Map.entry("--eval-every", str(c.evalEvery())), Map.entry("--checkpoint-every", str(c.checkpointEvery())),
+                    Map.entry("--seed", str(c.seed())), Map.entry("--precision", c.precision()));
         }
 
         private static String str(double v) {

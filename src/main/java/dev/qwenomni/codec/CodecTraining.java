@@ -29,10 +29,15 @@ public final class CodecTraining {
     public static final SnacConfig DEFAULT_CONFIG = new SnacConfig(24000, 16, new int[]{2, 4, 8, 8}, 256, new int[]{8, 8, 4, 2}, null,
             1024, 8, new int[]{4, 2, 1}, true, true);
 
-    /** `omni codec train`'s schedule: 2000 steps of 4 x 12288 samples, DAC's AdamW (betas 0.8 / 0.99, decay 0.01, clip 1000). */
+    /**
+     * `omni codec train`'s schedule: 2000 steps of 4 x 12288 samples, DAC's AdamW (betas 0.8 / 0.99,
+     * decay 0.01, clip 1000), float32: bf16 convolutions cost the committed codec 22% in mel distance
+     * (CodecTrainingTest, docs/research/2026-12-08-mixed-precision.md).
+     */
     public static final TrainConfig DEFAULT_TRAIN = TrainConfig.defaults().with(c -> {
         c.steps = 2000; c.batch = 4; c.seqLen = 12288; c.lr = 3e-4; c.warmup = 50; c.weightDecay = 0.01; c.beta1 = 0.8; c.beta2 = 0.99;
         c.clip = 1000; c.evalEvery = 100; c.evalBatches = 16; c.checkpointEvery = 100; c.seed = 7; c.attention = "n/a";
+        c.precision = "fp32";
     });
 
     /** The run's settings, by name; the defaults are `omni codec train`'s. */

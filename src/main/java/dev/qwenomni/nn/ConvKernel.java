@@ -1,5 +1,6 @@
 package dev.qwenomni.nn;
 
+import dev.qwenomni.tensor.Autocast;
 import dev.qwenomni.tensor.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,7 +49,7 @@ public enum ConvKernel {
     /** op(a) [m, k] times op(b) [k, n] into a new float[m * n] (row-major), through ND4J gemm. */
     public static float[] gemm(float[] a, int m, int k, boolean ta, float[] b, int n, boolean tb) {
         INDArray A = ta ? mat(0, a, k, m) : mat(0, a, m, k), B = tb ? mat(1, b, n, k) : mat(1, b, k, n), C = buffer(2, m, n);
-        Tensors.gemm(A, B, C, ta, tb, 1.0, 0.0);
+        Autocast.gemm(A, B, C, ta, tb, 1.0, 0.0);
         float[] c = new float[m * n];
         java.lang.foreign.MemorySegment.copy(Tensors.seg(C), 0, java.lang.foreign.MemorySegment.ofArray(c), 0, (long) m * n * Float.BYTES);
         return c;

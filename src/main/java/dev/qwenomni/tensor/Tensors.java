@@ -35,21 +35,36 @@ public final class Tensors {
     /** The array's elements as a native-order memory segment (the array must be dense c-order). */
     public static MemorySegment seg(INDArray a) {
         if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("expected FLOAT, got " + a.dataType());
-        if (a.ordering() != 'c' || (a.length() > 1 && a.elementWiseStride() != 1))
+        return rawSeg(a, Float.BYTES);
+    }
+
+    /** A dense c-order bfloat16 array's elements (2 bytes each) as a native-order memory segment. */
+    public static MemorySegment segBf16(INDArray a) {
+        if (a.dataType() != DataType.BFLOAT16) throw new IllegalArgumentException("expected BFLOAT16, got " + a.dataType());
+        return rawSeg(a, 2);
+    }
+
+    /** Whether {@link #seg} accepts the array as it is. */
+    public static boolean isDense(INDArray a) {
+        return a.ordering() == 'c' && (a.length() <= 1 || a.elementWiseStride() == 1);
+    }
+
+    private static MemorySegment rawSeg(INDArray a, int bytes) {
+        if (!isDense(a))
             throw new IllegalArgumentException("kernel input must be a dense c-order array, got " + a.shapeInfoToString());
         // the array's elements end this far from the buffer's start (a view's buffer starts where its base's does)
-        long end = (a.offset() + a.length()) * Float.BYTES;
+        long end = (a.offset() + a.length()) * bytes;
         // a ByteBuffer holds at most 2^31 - 1 bytes: memory beyond that (the weights of a 0.6B model)
         // is reached through the buffer's native address (the caller keeps the array alive either way)
         MemorySegment whole = end <= Integer.MAX_VALUE
                 ? MemorySegment.ofBuffer(a.data().asNio().order(ByteOrder.nativeOrder()))
                 : MemorySegment.ofAddress(a.data().address()).reinterpret(end);
-        return whole.asSlice(a.offset() * Float.BYTES, a.length() * Float.BYTES);
+        return whole.asSlice(a.offset() * bytes, a.length() * bytes);
     }
 
     /** c = alpha * op(a) op(b) + beta * c, written in place (c preallocated, dense c-order). */
     public static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double alpha, double beta) {
-        Nd4j.gemm(a, b, c, transA, transB, alpha, beta);
+        Fp32Gemm.INSTANCE.gemm(a, b, c, transA, transB, alpha, beta);
     }
 
     public static long numel(long... shape) {

@@ -6,8 +6,12 @@ package dev.qwenomni.train;
  */
 public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr, int warmup, double minLrFraction,
                           double weightDecay, double beta1, double beta2, double eps, double clip,
-                          int evalEvery, int evalBatches, int checkpointEvery, long seed, String attention) {
+                          int evalEvery, int evalBatches, int checkpointEvery, long seed, String attention,
+                          String precision) {
     public TrainConfig {
+        if (precision == null) precision = "fp32"; // configs saved before mixed precision existed ran in float32
+        if (!java.util.Set.of("fp32", "bf16", "auto").contains(precision))
+            throw new IllegalArgumentException("unknown precision '" + precision + "' (fp32, bf16 or auto)");
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         if (batch < 1 || seqLen < 2 || accum < 1) throw new IllegalArgumentException("batch, seq-len and accum must be positive");
         if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
@@ -18,7 +22,7 @@ public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr
 
     /** The text LM's defaults (AdamW betas 0.9 / 0.95, cosine to 10% of the peak, clip 1). */
     public static TrainConfig defaults() {
-        return new TrainConfig(1000, 8, 256, 1, 2e-3, 40, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 100, 8, 100, 1234, "materialized");
+        return new TrainConfig(1000, 8, 256, 1, 2e-3, 40, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 100, 8, 100, 1234, "materialized", "auto");
     }
 
     public LrSchedule schedule() { return new LrSchedule(lr, warmup, steps, minLrFraction); }
@@ -28,7 +32,7 @@ public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr
         Settings b = new Settings(this);
         change.accept(b);
         return new TrainConfig(b.steps, b.batch, b.seqLen, b.accum, b.lr, b.warmup, b.minLrFraction, b.weightDecay, b.beta1, b.beta2,
-                b.eps, b.clip, b.evalEvery, b.evalBatches, b.checkpointEvery, b.seed, b.attention);
+                b.eps, b.clip, b.evalEvery, b.evalBatches, b.checkpointEvery, b.seed, b.attention, b.precision);
     }
 
     /** The settings of {@link #with}, by name. seqLen is samples per segment for the codec; evalBatches its validation clips. */
@@ -38,11 +42,14 @@ public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr
         public long seed;
         /** The attention kernel's name (materialized or flash), or "n/a" for a model without attention. */
         public String attention;
+        /** The matrix products' precision: fp32, bf16, or auto (bf16 where the CPU has bf16 dot products). */
+        public String precision;
 
         private Settings(TrainConfig c) {
             steps = c.steps; batch = c.batch; seqLen = c.seqLen; accum = c.accum; lr = c.lr; warmup = c.warmup;
             minLrFraction = c.minLrFraction; weightDecay = c.weightDecay; beta1 = c.beta1; beta2 = c.beta2; eps = c.eps; clip = c.clip;
             evalEvery = c.evalEvery; evalBatches = c.evalBatches; checkpointEvery = c.checkpointEvery; seed = c.seed; attention = c.attention;
+            precision = c.precision;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.qwenomni.train;
 
+import dev.qwenomni.tensor.Autocast;
+import dev.qwenomni.tensor.Precision;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -31,6 +33,7 @@ public final class Trainer {
 
     private final TrainTask task;
     private final TrainConfig cfg;
+    private final Precision precision;
     private final Path outDir;
     private final AdamW adam;
     private boolean progress = true;
@@ -40,7 +43,9 @@ public final class Trainer {
 
     public Trainer(TrainTask task, TrainConfig cfg, Path outDir) {
         this.task = task;
-        this.cfg = cfg;
+        this.precision = Precision.parse(cfg.precision());
+        // the checkpoints record the precision that ran, not "auto"
+        this.cfg = cfg.with(c -> c.precision = precision.label());
         this.outDir = outDir;
         this.adam = new AdamW((float) cfg.beta1(), (float) cfg.beta2(), (float) cfg.eps(), (float) cfg.weightDecay());
     }
@@ -74,6 +79,7 @@ public final class Trainer {
         } else {
             task.initialize(initSeed);
         }
+        log.info(precision.describe());
         LrSchedule sched = cfg.schedule();
         double lastLoss = Double.NaN, perSec = 0;
         Map<String, Double> lastEval = Map.of();
@@ -85,13 +91,15 @@ public final class Trainer {
              ProgressBar bar = progress ? new ProgressBarBuilder().setTaskName("train").setInitialMax(cfg.steps())
                      .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(2000).startsFrom(startStep, java.time.Duration.ZERO)
                      .continuousUpdate().build() : null) {
-            if (startStep >= endStep) lastEval = task.evaluate();
+            if (startStep >= endStep) lastEval = evaluate();
             for (int step = startStep + 1; step <= endStep; step++) {
                 long t0 = System.nanoTime();
                 task.params().zeroGrads();
                 Map<String, Double> sums = new LinkedHashMap<>();
-                for (int micro = 0; micro < cfg.accum(); micro++)
-                    task.step(1f / cfg.accum()).forEach((k, v) -> sums.merge(k, v / cfg.accum(), Double::sum));
+                try (var scope = Autocast.enter(precision)) {
+                    for (int micro = 0; micro < cfg.accum(); micro++)
+                        task.step(1f / cfg.accum()).forEach((k, v) -> sums.merge(k, v / cfg.accum(), Double::sum));
+                }
                 double loss = sums.get("loss");
                 double norm = task.params().gradNorm();
                 if (!Double.isFinite(loss) || !Double.isFinite(norm))
@@ -123,7 +131,7 @@ public final class Trainer {
 
                 boolean last = step == endStep;
                 if ((cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) || last) {
-                    lastEval = task.evaluate();
+                    lastEval = evaluate();
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("type", "eval");
                     e.put("step", step);
@@ -146,6 +154,13 @@ public final class Trainer {
         StringBuilder sb = new StringBuilder();
         m.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(fmt(v)));
         return sb.toString();
+    }
+
+    /** Validation at the training precision, so its loss is comparable with the training loss. */
+    private Map<String, Double> evaluate() {
+        try (var scope = Autocast.enter(precision)) {
+            return task.evaluate();
+        }
     }
 
     private static String fmt(double x) { return String.format("%.4f", x); }
