@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
 public class AttentionBench {
-    @Param({"MATERIALIZED", "FLASH"})
+    @Param({"MATERIALIZED", "FLASH", "BLOCK_CAUSAL"})
     public String kind;
     @Param({"256", "512", "1024"})
     public int seqLen;

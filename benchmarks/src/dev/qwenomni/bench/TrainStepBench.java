@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
 public class TrainStepBench {
-    @Param({"MATERIALIZED", "FLASH"})
+    @Param({"MATERIALIZED", "FLASH", "BLOCK_CAUSAL"})
     public String kind;
 
     static final int B = 8, T = 256;

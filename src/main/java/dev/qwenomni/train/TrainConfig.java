@@ -40,7 +40,7 @@ public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr
         public int steps, batch, seqLen, accum, warmup, evalEvery, evalBatches, checkpointEvery;
         public double lr, minLrFraction, weightDecay, beta1, beta2, eps, clip;
         public long seed;
-        /** The attention kernel's name (materialized or flash), or "n/a" for a model without attention. */
+        /** The attention kernel's name (materialized, flash or block_causal), or "n/a" for a model without attention. */
         public String attention;
         /** The matrix products' precision: fp32, bf16, or auto (bf16 where the CPU has bf16 dot products). */
         public String precision;
