@@ -1,9 +1,5 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
 
 /**
  * Splits a whole signal at a frequency with one zero-phase FFT brick wall: the low part keeps the bins below the
@@ -17,17 +13,17 @@ public final class BandSplit {
     public static float[] below(float[] x, int rate, double hz) {
         if (!(hz > 0 && hz < rate / 2.0)) throw new IllegalArgumentException("band split at " + hz + " Hz outside (0, " + rate / 2.0 + ")");
         int n = Integer.highestOneBit(Math.max(2, x.length - 1)) << 1;
-        double[] buf = new double[n];
-        for (int i = 0; i < x.length; i++) buf[i] = x[i];
-        FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
-        Complex[] spec = fft.transform(buf, TransformType.FORWARD);
+        double[] re = new double[n], im = new double[n];
+        for (int i = 0; i < x.length; i++) re[i] = x[i];
+        Fft fft = Fft.of(n);
+        fft.forward(re, im);
         for (int k = 0; k < n; k++) {
             int bin = Math.min(k, n - k); // bins k and n - k hold the same frequency
-            if ((double) bin * rate / n >= hz) spec[k] = Complex.ZERO;
+            if ((double) bin * rate / n >= hz) { re[k] = 0; im[k] = 0; }
         }
-        Complex[] back = fft.transform(spec, TransformType.INVERSE);
+        fft.inverse(re, im);
         float[] low = new float[x.length];
-        for (int i = 0; i < x.length; i++) low[i] = (float) back[i].getReal();
+        for (int i = 0; i < x.length; i++) low[i] = (float) re[i];
         return low;
     }
 

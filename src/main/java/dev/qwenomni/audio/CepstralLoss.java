@@ -1,6 +1,5 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
 
 /**
  * A loss on the spectral envelope as speech recognisers and MCD see it: per 10 ms frame, a 25.6 ms Hamming window,
@@ -45,7 +44,7 @@ public final class CepstralLoss {
         double floor = Math.max(1e-20, peak * Math.pow(10, -FLOOR_DB / 10));
         double norm = 1.0 / ((double) frames * CEPSTRA), loss = 0;
         for (int f = 0; f < frames; f++) {
-            Complex[] xp = bank.spectrum(pred, f);
+            MelFrames.Spectrum xp = bank.spectrum(pred, f);
             double[] bandP = bank.bandPower(xp);
             double[] lp = new double[BANDS], lt = new double[BANDS];
             for (int m = 0; m < BANDS; m++) {

@@ -1,9 +1,5 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
 
 /**
  * Mel-cepstra (log mel filterbank amplitudes, then a DCT-II) per frame, and mel-cepstral
@@ -114,22 +110,21 @@ public final class MelCepstrum {
     /** [frames][nMels] natural-log mel power per frame. */
     public double[][] logMel(float[] x) {
         int frames = Math.max(1, 1 + (x.length - nfft) / hop);
-        FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
+        Fft fft = Fft.of(nfft);
         double[][] out = new double[frames][nMels];
-        double[] buf = new double[nfft];
+        double[] buf = new double[nfft], im = new double[nfft];
         for (int t = 0; t < frames; t++) {
             double[] logMel = out[t];
             for (int i = 0; i < nfft; i++) {
                 int j = t * hop + i;
                 buf[i] = j < x.length ? x[j] * window[i] : 0;
             }
-            Complex[] spec = fft.transform(buf, TransformType.FORWARD);
+            fft.forwardReal(buf, im);
             for (int m = 0; m < nMels; m++) {
                 double e = 0;
                 for (int k = 0; k <= nfft / 2; k++) {
                     if (filters[m][k] == 0) continue;
-                    double re = spec[k].getReal(), im = spec[k].getImaginary();
-                    e += filters[m][k] * (re * re + im * im);
+                    e += filters[m][k] * (buf[k] * buf[k] + im[k] * im[k]);
                 }
                 logMel[m] = Math.log(Math.max(e, 1e-10));
             }

@@ -1,9 +1,5 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
 
 import java.util.Arrays;
 
@@ -43,7 +39,7 @@ public final class PitchTracker {
 
     private final int rate, window, hop, nfft, minLag, maxLag;
     private final double[] hann, windowAcf;
-    private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
+    private final Fft fft;
 
     public PitchTracker(int rate) {
         if (rate < 8000) throw new IllegalArgumentException("pitch tracking needs a sample rate of at least 8000 Hz, got " + rate);
@@ -51,6 +47,7 @@ public final class PitchTracker {
         this.window = (int) Math.round(3 * rate / MIN_F0); // three periods of the lowest F0
         this.hop = (int) Math.round(HOP * rate);
         this.nfft = Integer.highestOneBit(2 * window - 1) << 1;
+        this.fft = Fft.of(nfft);
         this.minLag = (int) Math.floor(rate / MAX_F0);
         this.maxLag = (int) Math.ceil(rate / MIN_F0);
         this.hann = new double[window];
@@ -111,13 +108,12 @@ public final class PitchTracker {
 
     /** Autocorrelation at lags 0 .. window-1, via the power spectrum. */
     private double[] autocorrelation(double[] frame) {
-        double[] buf = Arrays.copyOf(frame, nfft);
-        Complex[] s = fft.transform(buf, TransformType.FORWARD);
-        double[] p = new double[nfft];
-        for (int i = 0; i < nfft; i++) p[i] = s[i].getReal() * s[i].getReal() + s[i].getImaginary() * s[i].getImaginary();
-        Complex[] a = fft.transform(p, TransformType.INVERSE);
+        double[] re = Arrays.copyOf(frame, nfft), im = new double[nfft];
+        fft.forward(re, im);
+        for (int i = 0; i < nfft; i++) { re[i] = re[i] * re[i] + im[i] * im[i]; im[i] = 0; }
+        fft.inverse(re, im);
         double[] r = new double[window];
-        for (int i = 0; i < window; i++) r[i] = a[i].getReal();
+        for (int i = 0; i < window; i++) r[i] = re[i];
         return r;
     }
 

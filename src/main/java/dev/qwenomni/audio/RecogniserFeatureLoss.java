@@ -1,6 +1,5 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -87,7 +86,7 @@ public final class RecogniserFeatureLoss {
             for (double v : bandT[f]) peak = Math.max(peak, v);
         }
         double floor = Math.max(1e-20, peak * Math.pow(10, -CepstralLoss.FLOOR_DB / 10));
-        Complex[][] specP = new Complex[frames][];
+        MelFrames.Spectrum[] specP = new MelFrames.Spectrum[frames];
         double[][] bandP = new double[frames][], diff = new double[frames][CEPSTRA];
         for (int f = 0; f < frames; f++) {
             specP[f] = bank.spectrum(p, f);

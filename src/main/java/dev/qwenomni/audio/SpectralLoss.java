@@ -1,16 +1,12 @@
 package dev.qwenomni.audio;
 
-import org.apache.commons.math3.complex.Complex;
-import org.apache.commons.math3.transform.DftNormalization;
-import org.apache.commons.math3.transform.FastFourierTransformer;
-import org.apache.commons.math3.transform.TransformType;
 
 /**
  * Reconstruction losses for codec training, with their gradient w.r.t. the prediction:
  * multi-scale log-mel L1 (log10 of mel magnitudes clamped at a floor: DAC's 1e-5, or
  * {@link #DYNAMIC_RANGE_DB} below the target's peak when that is higher) and multi-resolution
  * log-magnitude STFT L1 (clamped at the same floor). Frames are Hann-windowed, hop = window / 4, starting
- * at sample 0 (the signal is zero-padded to whole frames). FFTs from Commons Math. An optional {@link Emphasis} weighs
+ * at sample 0 (the signal is zero-padded to whole frames). FFTs by {@link Fft}. An optional {@link Emphasis} weighs
  * the mel bands (by centre frequency) and STFT bins inside a frequency range more in the objective and its gradient;
  * the reported terms stay unweighted, so runs with and without it compare. Extra mel scales (DAC's short windows, 32-128
  * samples, which resolve onsets and bursts the default 256-2048 windows smear) likewise enter the objective only, each
@@ -35,7 +31,6 @@ public final class SpectralLoss {
     /** DAC's three shortest mel scales (its windows 32, 64, 128 with 5, 10, 20 bands): 1.3 to 5.3 ms at 24 kHz. */
     public static final Scale[] SHORT_MEL = {new Scale(32, 5), new Scale(64, 10), new Scale(128, 20)};
 
-    private final FastFourierTransformer fft = new FastFourierTransformer(DftNormalization.STANDARD);
     // Hann windows by size and mel filterbanks by scale, built once: compute() runs for every
     // training segment
     private final java.util.Map<Integer, double[]> windows = new java.util.HashMap<>();
@@ -151,14 +146,16 @@ public final class SpectralLoss {
         double[][] magTs = new double[frames][bins];
         double[][] melTs = fb == null ? null : new double[frames][fb.length];
         double peak = 0;
-        double[] bufP = new double[n], bufT = new double[n];
+        Fft fft = Fft.of(n);
+        double[] bufP = new double[n], bufT = new double[n], imP = new double[n], imT = new double[n];
+        double[] hr = dPred == null ? null : new double[n], hi = dPred == null ? null : new double[n];
         for (int f = 0; f < frames; f++) {
             for (int i = 0; i < n; i++) {
                 int j = f * hop + i;
                 bufT[i] = j < target.length ? target[j] * win[i] : 0;
             }
-            Complex[] xt = fft.transform(bufT, TransformType.FORWARD);
-            for (int k = 0; k < bins; k++) magTs[f][k] = xt[k].abs();
+            fft.forwardReal(bufT, imT);
+            for (int k = 0; k < bins; k++) magTs[f][k] = Math.sqrt(bufT[k] * bufT[k] + imT[k] * imT[k]);
             if (fb != null) {
                 for (int m = 0; m < fb.length; m++) {
                     double mt = 0;
@@ -176,9 +173,9 @@ public final class SpectralLoss {
                 int j = f * hop + i;
                 bufP[i] = j < pred.length ? pred[j] * win[i] : 0;
             }
-            Complex[] xp = fft.transform(bufP, TransformType.FORWARD);
+            fft.forwardReal(bufP, imP);
             double[] magP = new double[bins], magT = magTs[f], dMag = new double[bins];
-            for (int k = 0; k < bins; k++) magP[k] = xp[k].abs();
+            for (int k = 0; k < bins; k++) magP[k] = Math.sqrt(bufP[k] * bufP[k] + imP[k] * imP[k]);
             if (fb != null) {
                 for (int m = 0; m < fb.length; m++) {
                     double mp = 0, mt = melTs[f][m];
@@ -203,17 +200,18 @@ public final class SpectralLoss {
             }
             if (dPred == null) continue;
             // d|X_k| -> dX_k = dMag X_k / |X_k|; dx_n = w_n Re(sum_k conj(dX_k) e^{-2 pi i k n / N})
-            Complex[] h = new Complex[n];
-            for (int k = 0; k < n; k++) h[k] = Complex.ZERO;
+            java.util.Arrays.fill(hr, 0);
+            java.util.Arrays.fill(hi, 0);
             for (int k = 0; k < bins; k++) {
                 if (magP[k] < 1e-12 || dMag[k] == 0) continue;
                 double sc = dMag[k] / magP[k];
-                h[k] = new Complex(xp[k].getReal() * sc, -xp[k].getImaginary() * sc);
+                hr[k] = bufP[k] * sc;
+                hi[k] = -imP[k] * sc;
             }
-            Complex[] y = fft.transform(h, TransformType.FORWARD);
+            fft.forward(hr, hi);
             for (int i = 0; i < n; i++) {
                 int j = f * hop + i;
-                if (j < dPred.length) dPred[j] += (float) (weight * win[i] * y[i].getReal());
+                if (j < dPred.length) dPred[j] += (float) (weight * win[i] * hr[i]);
             }
         }
         return new double[]{loss, objective};
