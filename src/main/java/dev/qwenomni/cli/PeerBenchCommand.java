@@ -42,7 +42,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "5") int iters;
     @Option(names = "--attention", defaultValue = "flash", description = "the LM's attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     AttentionKind attention;
-    @Option(names = "--precision", defaultValue = "auto", description = "the train workloads' matrix products: fp32, bf16 or auto (default ${DEFAULT-VALUE})")
+    @Option(names = "--precision", description = "the train workloads' matrix products: fp32, bf16 or auto (default: "
+            + "what the training command defaults to, auto for lm_train, fp32 for codec_train)")
     String precision;
 
     /** LM shapes: small = the text-training default; real = a 25M-parameter model at the TTS vocabulary. */
@@ -70,7 +71,8 @@ public final class PeerBenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         }
         // like torch.autocast in the peer: only the training workloads run their products in bf16
-        Precision p = workload.endsWith("_train") ? Precision.parse(precision) : Precision.FP32;
+        String asTrained = workload.equals("codec_train") ? dev.qwenomni.codec.CodecTraining.DEFAULT_TRAIN.precision() : "auto";
+        Precision p = workload.endsWith("_train") ? Precision.parse(precision != null ? precision : asTrained) : Precision.FP32;
         List<Double> values = new ArrayList<>();
         try (var scope = Autocast.enter(p)) {
             for (int i = 0; i < warmup; i++) w.run();
@@ -84,6 +86,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
         out.put("framework", "qwen-omni (JDK " + Runtime.version().feature() + ", ND4J 1.0.0-M2.1)");
         out.put("threads", System.getenv().getOrDefault("OMP_NUM_THREADS", "?"));
         out.put("precision", p.label());
+        out.put("nd4j_build", "linux-x86_64" + System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
         if (workload.equals("lm_train")) {
             Lm s = LM_SIZES.get(size);
             out.put("flops_per_token", new Qwen3Model(s.config(), AttentionKind.FLASH).trainFlopsPerToken(s.seq()));
