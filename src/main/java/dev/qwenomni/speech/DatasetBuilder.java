@@ -48,6 +48,8 @@ public final class DatasetBuilder {
 
     private final Options o;
     private final SpeechCache cache;
+    /** The voice a build falls back to when none of the requested teachers can be installed. */
+    static final String FALLBACK_VOICE = "flite:rms";
 
     public DatasetBuilder(Options o) {
         this.o = o;
@@ -60,6 +62,13 @@ public final class DatasetBuilder {
             Teachers.Voice v = Teachers.voice(id);
             if (v.teacher().ensureInstalled()) voices.add(v);
             else log.warn("skipping voice {}: {} is not available", id, v.teacher().name());
+        }
+        if (voices.isEmpty() && !o.voices().contains(FALLBACK_VOICE)) {
+            Teachers.Voice fallback = Teachers.voice(FALLBACK_VOICE);
+            if (fallback.teacher().ensureInstalled()) {
+                log.warn("none of {} is available here: building with {} instead", o.voices(), FALLBACK_VOICE);
+                voices.add(fallback);
+            }
         }
         if (voices.isEmpty()) throw new IOException("no teacher voice is available (tried " + o.voices() + ")");
         // the fortune files are the second corpus source; without them the corpus is the KJV alone

@@ -6,7 +6,7 @@ import java.util.List;
 public final class Teachers {
     private Teachers() {}
 
-    public static final List<Teacher> ALL = List.of(new FliteTeacher(), new FestivalTeacher());
+    public static final List<Teacher> ALL = List.of(new FliteTeacher(), new FestivalTeacher(), new RhVoiceTeacher());
 
     /** The default speakers: the better voices of Debian main, as measured in issue 3. */
     public static final List<String> DEFAULT_VOICES = List.of("flite:rms", "flite:awb", "flite:slt", "festival:slt_hts");

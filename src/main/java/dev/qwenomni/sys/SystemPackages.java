@@ -33,6 +33,32 @@ public final class SystemPackages {
         return available.getAsBoolean();
     }
 
+    /**
+     * Adds a Debian component (e.g. non-free) to apt's sources in a file of our own,
+     * /etc/apt/sources.list.d/qwen-omni-COMPONENT.sources, for the release this machine runs; says so in
+     * one line. Does nothing when not root, not Debian, or already done.
+     */
+    public static synchronized void enableComponent(String component) {
+        java.nio.file.Path file = java.nio.file.Path.of("/etc/apt/sources.list.d/qwen-omni-" + component + ".sources");
+        if (!"root".equals(System.getProperty("user.name")) || java.nio.file.Files.exists(file)) return;
+        String codename = null;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/os-release")))
+                if (line.startsWith("VERSION_CODENAME=")) codename = line.substring(line.indexOf('=') + 1).replace("\"", "").trim();
+            if (codename == null || codename.isEmpty() || !java.nio.file.Files.exists(java.nio.file.Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"))) {
+                log.warn("cannot enable Debian's {} component: not a Debian release with its archive keyring", component);
+                return;
+            }
+            String text = "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: " + codename + " " + codename + "-updates\n"
+                    + "Components: " + component + "\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n";
+            AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            log.info("enabled Debian's {} component for apt in {}", component, file);
+            updated = false; // the new component's package lists must be fetched
+        } catch (java.io.IOException e) {
+            log.warn("cannot enable Debian's {} component ({}): {}", component, file, e.getMessage());
+        }
+    }
+
     private static void run(List<String> cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
