@@ -36,7 +36,7 @@ public final class TextNormalizer {
         s = s.replace('\u2018', '\'').replace('\u2019', '\'').replace('\u201C', '"').replace('\u201D', '"')
                 .replace("\u2014", ", ").replace("\u2013", ", ").replace("--", ", ").replace('`', '\'')
                 .replace("&", " and ").replace('\t', ' ');
-        for (var e : ABBREVIATIONS.entrySet()) s = s.replace(e.getKey(), e.getValue());
+        s = expandAbbreviations(s);
         s = replace(MONEY, s, m -> cardinal(parse(m.group(1))) + " dollars"
                 + (m.group(2) != null && !m.group(2).equals("00") ? " and " + cardinal(Long.parseLong(m.group(2))) + " cents" : ""));
         s = replace(PERCENT, s, m -> spellDecimal(m.group(1)) + " percent");
@@ -49,6 +49,12 @@ public final class TextNormalizer {
         s = s.replace("\"", "").replace("(", ", ").replace(")", ", ").replace("[", "").replace("]", "");
         s = s.replaceAll("\\s+([,.;:?!])", "$1").replaceAll(",\\s*,", ",").replaceAll("\\s+", " ").trim();
         if (s.startsWith(",")) s = s.substring(1).trim();
+        return s;
+    }
+
+    /** Mr., Dr., St., e.g. and the rest written out, so their full stops end no sentence. */
+    public static String expandAbbreviations(String s) {
+        for (var e : ABBREVIATIONS.entrySet()) s = s.replace(e.getKey(), e.getValue());
         return s;
     }
 

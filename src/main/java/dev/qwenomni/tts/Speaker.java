@@ -2,7 +2,7 @@ package dev.qwenomni.tts;
 
 import dev.qwenomni.audio.Wav;
 import dev.qwenomni.audio.WavStreamWriter;
-import dev.qwenomni.data.SpeechSentences;
+import dev.qwenomni.data.SpokenText;
 import dev.qwenomni.model.SamplingConfig;
 
 import java.io.IOException;
@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text to a WAV file: splits the text into sentences, synthesises them (all in one batch, or one
- * after another while writing, when streaming) and joins them with a short silence.
+ * Text to a WAV file: reads it as a person would ({@link SpokenText}: numbers, dates and symbols
+ * spoken, sentences and over-long clauses cut), synthesises the pieces (all in one batch, or one
+ * after another while writing, when streaming) and joins them with short silences.
  */
 public final class Speaker {
-    /** Silence between sentences. */
-    public static final double GAP_SECONDS = 0.2;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Speaker.class);
 
     /** What was spoken: audio seconds, sentences, wall time, time to the first audio, sentences cut at the length cap, the best-of-N picks. */
     public record Spoken(Path file, double audioSeconds, int sentences, double seconds, double firstAudioSeconds, int unfinished, List<String> picks) {
@@ -34,11 +34,12 @@ public final class Speaker {
      */
     public Spoken speak(String text, Path out, String voice, SamplingConfig sampling, boolean stream, int candidates, BestOf.Judge judge)
             throws IOException {
-        List<String> sentences = SpeechSentences.split(text);
-        if (sentences.isEmpty()) throw new IllegalArgumentException("no text to speak");
         check(stream, candidates);
+        SpokenText.Reading reading = SpokenText.read(text);
+        if (!reading.dropped().isEmpty())
+            log.warn("dropped {} character(s) no voice can say: {}", reading.dropped().size(), String.join(" ", reading.dropped()));
+        List<String> sentences = reading.texts();
         int rate = synthesizer.sampleRate();
-        float[] gap = new float[(int) (GAP_SECONDS * rate)];
         long t0 = System.nanoTime();
         double firstAudio = Double.NaN;
         long samples;
@@ -47,7 +48,7 @@ public final class Speaker {
         if (stream) {
             try (WavStreamWriter w = new WavStreamWriter(out, rate)) {
                 for (int i = 0; i < sentences.size(); i++) {
-                    if (i > 0) w.append(gap);
+                    if (i > 0) w.append(pause(reading, i - 1, rate));
                     double before = (System.nanoTime() - t0) / 1e9;
                     Synthesizer.Result r = synthesizer.synthesize(List.of(sentences.get(i)), voice, sampling.withSeed(sampling.seed() + i),
                             (k, chunk) -> w.append(chunk)).get(0);
@@ -60,7 +61,7 @@ public final class Speaker {
             BestOf.Picked picked = BestOf.synthesize(synthesizer, sentences, voice, sampling, candidates, judge);
             List<float[]> parts = new ArrayList<>();
             for (int i = 0; i < picked.results().size(); i++) {
-                if (i > 0) parts.add(gap);
+                if (i > 0) parts.add(pause(reading, i - 1, rate));
                 parts.add(picked.results().get(i).audio());
                 if (!picked.results().get(i).stopped()) unfinished++;
                 if (candidates > 1) picks.add(picked.summary(i));
@@ -71,6 +72,11 @@ public final class Speaker {
             firstAudio = (System.nanoTime() - t0) / 1e9;
         }
         return new Spoken(out, samples / (double) rate, sentences.size(), (System.nanoTime() - t0) / 1e9, firstAudio, unfinished, picks);
+    }
+
+    /** The silence after chunk i: a sentence's end, or a shorter one where a long sentence was cut. */
+    private static float[] pause(SpokenText.Reading reading, int i, int rate) {
+        return new float[(int) (reading.chunks().get(i).pauseSeconds() * rate)];
     }
 
     /** Refuses a candidate count below 1, and streaming with more than one candidate (checked before any model loads). */

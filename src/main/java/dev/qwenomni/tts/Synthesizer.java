@@ -92,7 +92,7 @@ public final class Synthesizer {
         int[] maxFrames = new int[n];
         int maxLen = 0;
         for (int i = 0; i < n; i++) {
-            prompts[i] = tokens.prompt(TtsExamples.textIds(TtsExamples.promptText(voice == null ? config.defaultVoice() : voice, symbols.get(i))));
+            prompts[i] = tokens.prompt(TtsExamples.textIds(TtsExamples.promptText(config.voice(voice), symbols.get(i))));
             maxFrames[i] = config.maxFrames(symbols.get(i).length());
             maxLen = Math.max(maxLen, prompts[i].length + maxFrames[i] * OrpheusLayout.FRAME + 1);
         }

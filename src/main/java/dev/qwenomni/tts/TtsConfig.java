@@ -11,21 +11,43 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a TTS checkpoint needs besides the LM weights, saved as tts.json beside config.json: the
  * text front-end, the codebook size of the layout, the codes it was trained on (the SHA-256 of the
  * codec's encoder and quantizers) and what those codes stand for (that of its codebooks and out_proj), so a codec
- * whose codes mean something else is refused, the default voice, and the speaking rate used to cap generation length.
+ * whose codes mean something else is refused, the voices it was trained on and its default one, and the speaking rate
+ * used to cap generation length.
  */
 public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice,
-                        double maxSecondsPerSymbol, double frameRate, String codebooksSha256) {
+                        double maxSecondsPerSymbol, double frameRate, String codebooksSha256, List<String> voices) {
     public static final String FILE = "tts.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** voices: those the model was trained on; null or empty means its default voice alone. */
+    public TtsConfig {
+        voices = voices == null || voices.isEmpty() ? List.of(defaultVoice) : List.copyOf(voices);
+        if (!voices.contains(defaultVoice)) throw new IllegalArgumentException("default voice " + defaultVoice + " is not among the voices " + voices);
+    }
+
+    /** One voice. */
+    public TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice, double maxSecondsPerSymbol, double frameRate,
+                     String codebooksSha256) {
+        this(frontEnd, codebookSize, codesSha256, defaultVoice, maxSecondsPerSymbol, frameRate, codebooksSha256, null);
+    }
+
     /** Without the codebooks' hash (as checkpoints from before 2026-11-28): only a codec with the very same codes will do. */
     public TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha256, String defaultVoice, double maxSecondsPerSymbol, double frameRate) {
-        this(frontEnd, codebookSize, codesSha256, defaultVoice, maxSecondsPerSymbol, frameRate, null);
+        this(frontEnd, codebookSize, codesSha256, defaultVoice, maxSecondsPerSymbol, frameRate, null, null);
+    }
+
+    /** The voice to speak with: the default for null, else one the model was trained on (a clear error otherwise). */
+    public String voice(String requested) {
+        if (requested == null) return defaultVoice;
+        if (!voices.contains(requested))
+            throw new IllegalArgumentException("unknown voice '" + requested + "': this model speaks " + String.join(", ", voices));
+        return requested;
     }
 
     /**
@@ -49,6 +71,7 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha
         n.put("codec_codes_sha256", codesSha256);
         if (codebooksSha256 != null) n.put("codec_codebooks_sha256", codebooksSha256);
         n.put("default_voice", defaultVoice);
+        voices.forEach(n.putArray("voices")::add);
         n.put("max_seconds_per_symbol", maxSecondsPerSymbol);
         n.put("frame_rate", frameRate);
         SpeechTokens t = tokens();
@@ -66,7 +89,8 @@ public record TtsConfig(TextFrontEnd frontEnd, int codebookSize, String codesSha
         try {
             return new TtsConfig(TextFrontEnd.parse(need(n, "front_end").asText()), need(n, "codebook_size").asInt(),
                     need(n, "codec_codes_sha256").asText(), need(n, "default_voice").asText(), need(n, "max_seconds_per_symbol").asDouble(),
-                    need(n, "frame_rate").asDouble(), n.hasNonNull("codec_codebooks_sha256") ? n.get("codec_codebooks_sha256").asText() : null);
+                    need(n, "frame_rate").asDouble(), n.hasNonNull("codec_codebooks_sha256") ? n.get("codec_codebooks_sha256").asText() : null,
+                    n.has("voices") ? java.util.stream.StreamSupport.stream(n.get("voices").spliterator(), false).map(JsonNode::asText).toList() : null);
         } catch (IllegalArgumentException e) {
             throw new IOException(f + ": " + e.getMessage(), e);
         }

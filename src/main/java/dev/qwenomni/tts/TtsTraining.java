@@ -148,7 +148,7 @@ public final class TtsTraining {
         List<TtsExamples.Example> all = TtsExamples.build(entries, codes, o.frontEnd, probe.tokens(), o.cache.resolve("phonemes"), aligned, frameRate);
         double slowest = all.stream().mapToDouble(e -> e.seconds() / Math.max(1, e.symbols())).max().orElse(0.1);
         TtsConfig cfg = new TtsConfig(o.frontEnd, codec.config.codebookSize(), sha, o.defaultVoice, 1.5 * slowest, frameRate,
-                CodecCheckpoint.codebooksSha256(codec));
+                CodecCheckpoint.codebooksSha256(codec), entries.stream().map(ManifestEntry::speaker).distinct().sorted().toList());
         return new Data(cfg, all.stream().filter(e -> e.split().equals("train")).toList(), all.stream().filter(e -> e.split().equals("val")).toList());
     }
 

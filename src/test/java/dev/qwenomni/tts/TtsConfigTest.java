@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,5 +77,24 @@ class TtsConfigTest {
         trainedOn(c, false).write(old);
         assertFalse(Files.readString(old.resolve(TtsConfig.FILE)).contains("codebooks"));
         assertNull(TtsConfig.read(old).codebooksSha256());
+    }
+
+    @Test
+    void aModelSpeaksOnlyItsVoicesAndOldFilesListTheirDefaultAlone() throws Exception {
+        TtsConfig two = new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "rhvoice:bdl", 0.1, 10, null, List.of("rhvoice:slt", "rhvoice:bdl"));
+        two.write(tmp);
+        TtsConfig back = TtsConfig.read(tmp);
+        assertEquals(List.of("rhvoice:slt", "rhvoice:bdl"), back.voices());
+        assertEquals("rhvoice:bdl", back.voice(null));
+        assertEquals("rhvoice:slt", back.voice("rhvoice:slt"));
+        var e = assertThrows(IllegalArgumentException.class, () -> back.voice("flite:rms"));
+        assertEquals("unknown voice 'flite:rms': this model speaks rhvoice:slt, rhvoice:bdl", e.getMessage());
+        var notAmong = assertThrows(IllegalArgumentException.class,
+                () -> new TtsConfig(TextFrontEnd.GRAPHEMES, 16, "0".repeat(64), "flite:rms", 0.1, 10, null, List.of("rhvoice:bdl")));
+        assertEquals("default voice flite:rms is not among the voices [rhvoice:bdl]", notAmong.getMessage());
+        // the committed checkpoint's tts.json predates the list: its default voice is its only one
+        TtsConfig committed = TtsConfig.read(Path.of("checkpoints/tts"));
+        assertEquals(List.of("flite:rms"), committed.voices());
+        assertThrows(IllegalArgumentException.class, () -> committed.voice("flite:awb"));
     }
 }
