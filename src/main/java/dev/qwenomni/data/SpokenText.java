@@ -41,9 +41,10 @@ public final class SpokenText {
     private static final Pattern TIME_AMPM = Pattern.compile("\\b(\\d{1,2})(?::(\\d{2}))?\\s*([AaPp])\\.?\\s?[Mm]\\b\\.?");
     private static final Pattern TIME_24 = Pattern.compile("\\b(\\d{1,2}):(\\d{2})\\b");
     private static final Pattern UNIT = Pattern.compile("\\b(\\d+(?:\\.\\d+)?)\\s?(km/h|mph|kph|km|kg|cm|mm|mg|ml|lbs|lb|ft|mi|kWh|kW|MB|GB|Hz|kHz|°C|°F|m|g|l|s|h)(?![\\w°])");
+    private static final Pattern SAINT = Pattern.compile("\\bSt\\.(?=\\s+[A-Z])"), STREET = Pattern.compile("\\bSt\\.");
     private static final Pattern INITIALS = Pattern.compile("\\b((?:[A-Z]\\.){2,})");
     private static final Pattern INITIAL = Pattern.compile("\\b([A-Z])\\.(?=\\s+[A-Z])");
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.?!]|[.?!][\"')\\]])\\s+");
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.?!]|[.?!][\"')\\]])\\s+(?=[A-Z0-9\"'(\\[])");
     private static final Pattern CLAUSE_END = Pattern.compile("(?<=[,;:])\\s+");
     private static final Set<String> UNIT_WORDS_PLURAL_S = Set.of("kilometer", "kilogram", "centimeter", "millimeter", "milligram",
             "milliliter", "mile", "meter", "gram", "liter", "second", "hour", "kilowatt hour", "kilowatt", "megabyte", "gigabyte", "foot", "pound");
@@ -84,12 +85,16 @@ public final class SpokenText {
         s = replace(EMAIL, s, m -> spell(m.group()));
         s = replace(US_DATE, s, m -> date(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group()));
         s = replace(ISO_DATE, s, m -> date(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group()));
+        String beforeTimes = s;
         s = replace(TIME_AMPM, s, m -> {
             int h = Integer.parseInt(m.group(1));
             String min = m.group(2);
             if (h < 1 || h > 12 || (min != null && Integer.parseInt(min) > 59)) return m.group();
+            // "5 p.m." ends its sentence only where a sentence could end: at the end, or before a capital
+            String after = beforeTimes.substring(m.end()).stripLeading();
+            boolean ends = m.group().endsWith(".") && (after.isEmpty() || Character.isUpperCase(after.charAt(0)));
             return clock(h, min == null ? 0 : Integer.parseInt(min), false) + (m.group(3).equalsIgnoreCase("a") ? " a m" : " p m")
-                    + (m.group().endsWith(".") ? "." : "");
+                    + (ends ? "." : "");
         });
         s = replace(TIME_24, s, m -> {
             int h = Integer.parseInt(m.group(1)), min = Integer.parseInt(m.group(2));
@@ -97,6 +102,8 @@ public final class SpokenText {
         });
         s = replace(UNIT, s, m -> m.group(1) + " " + unit(m.group(2), m.group(1).equals("1")));
         s = replace(INITIALS, s, m -> m.group(1).replace(".", " ").strip()); // U.S. -> U S
+        s = SAINT.matcher(s).replaceAll("Saint");                              // St. Paul
+        s = STREET.matcher(s).replaceAll("Street");                            // Baker St. in London
         s = TextNormalizer.expandAbbreviations(s);
         s = replace(INITIAL, s, m -> m.group(1));                                   // J. Smith -> J Smith
         s = s.replace("&", " and ").replace("@", " at ").replace("+", " plus ").replace("=", " equals ")

@@ -52,7 +52,7 @@ class SpokenTextTest {
 
     @Test
     void abbreviationsAndInitialsEndNoSentence() {
-        assertEquals("The U S team met J R Smith, for example on Main Saint today.",
+        assertEquals("The U S team met J R Smith, for example on Main Street today.",
                 spoken("The U.S. team met J. R. Smith, e.g. on Main St. today."));
         assertEquals(1, SpokenText.read("Mr. and Mrs. Jones met Prof. Brown.").chunks().size());
     }
@@ -120,6 +120,17 @@ class SpokenTextTest {
         assertTrue(chunks.size() > 50, "chunks " + chunks.size());
         for (String c : chunks) assertTrue(c.split(" ").length <= SpokenText.DEFAULT_MAX_WORDS, c);
         assertEquals(words(prose.toString()), words(String.join(" ", chunks)), "the prose is read whole");
+    }
+
+    /** data/eval/real-text.tsv: 32 lines of dates, times, money, units, abbreviations and symbols, each with its spoken form. */
+    @Test
+    void everyLineOfTheRealTextListIsReadAsAPersonWould() throws Exception {
+        List<String> lines = Files.readAllLines(Path.of("data/eval/real-text.tsv")).stream().filter(l -> !l.startsWith("#")).toList();
+        assertTrue(lines.size() >= 30, "lines " + lines.size());
+        for (String line : lines) {
+            String[] f = line.split("\t");
+            assertEquals(f[1], read(f[0]), "read aloud: " + f[0]);
+        }
     }
 
     private static List<String> words(String s) {
