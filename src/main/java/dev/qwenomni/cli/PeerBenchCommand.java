@@ -40,7 +40,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "small", description = "small or real") String size;
     @Option(names = "--warmup", defaultValue = "2") int warmup;
     @Option(names = "--iters", defaultValue = "5") int iters;
-    @Option(names = "--attention", defaultValue = "flash", description = "the LM's attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    @Option(names = "--attention", defaultValue = "block_causal", description = "the LM's attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     AttentionKind attention;
     @Option(names = "--precision", description = "the train workloads' matrix products: fp32, bf16 or auto (default: "
             + "what the training command defaults to, auto for lm_train, fp32 for codec_train)")

@@ -47,7 +47,7 @@ public final class TtsCommand implements Runnable {
         @Option(names = "--text-loss", description = "also train on predicting the text tokens") boolean textLoss;
         @Option(names = "--seq-len", defaultValue = "1024", description = "tokens per packed sequence (default ${DEFAULT-VALUE})") int seqLen;
         @Option(names = "--eval-batches", defaultValue = "8", description = "validation batches (default ${DEFAULT-VALUE})") int evalBatches;
-        @Option(names = "--attention", defaultValue = "flash", description = "attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+        @Option(names = "--attention", defaultValue = "block_causal", description = "attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
         AttentionKind attention;
         @Option(names = "--guide-weight", defaultValue = "1.0",
                 description = "weight of the attention guide, a prior on where audio attends in the text (0 = off; default ${DEFAULT-VALUE})")

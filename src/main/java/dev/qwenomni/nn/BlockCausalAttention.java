@@ -13,7 +13,8 @@ import java.util.Map;
  * The materialised kernel's mathematics, cut into row blocks so the causal mask skips work: the
  * queries of block [r0, r1) can only see keys [0, r1), so each block's scores, probabilities and
  * products cover r1 columns instead of T. With T = 1024 and 128-row blocks that is 56% of the
- * full kernel's score and value products. Probabilities are kept per block, packed (block j is
+ * full kernel's score and value products (the real-size LM step: 385 -> 423 tokens/s, medians of
+ * three alternating runs against the materialised kernel). Probabilities are kept per block, packed (block j is
  * [rows_j, r1_j], dense), for the backward. No auxiliary attention loss (it reads whole T x T rows).
  */
 final class BlockCausalAttention implements Attention {
@@ -26,8 +27,18 @@ final class BlockCausalAttention implements Attention {
     private final INDArray probs, dP; // [B * H * headStride], [rows, T] scratch
     private final INDArray tmp;       // [T, D] scratch
     private final Map<INDArray, INDArray[]> headViews = new IdentityHashMap<>();
+    // every view is made once: ND4J views carry native shape buffers, and making thousands per step
+    // left the step's speed to the garbage collector (1110 to 2512 tokens/s from run to run at T = 256)
+    private final Map<INDArray, INDArray[][]> blockViews = new IdentityHashMap<>();
+    private final INDArray[][] probsBlocks; // [bh][j]
+    private final INDArray[] dpBlocks;      // [j]
 
-    BlockCausalAttention(Shape s, Arena arena) { this(s, arena, DEFAULT_BLOCK_ROWS); }
+    /**
+     * 128-row blocks from 1024 positions up; below that one block (the materialised kernel's work):
+     * at T = 256, two blocks ran 35-55% slower, the ND4J calls of the smaller products costing more
+     * than the skipped half saves (bench-peer lm_train, 2026-12-08).
+     */
+    BlockCausalAttention(Shape s, Arena arena) { this(s, arena, s.T() >= 1024 ? DEFAULT_BLOCK_ROWS : s.T()); }
 
     BlockCausalAttention(Shape s, Arena arena, int blockRows) {
         this.s = s;
@@ -40,6 +51,12 @@ final class BlockCausalAttention implements Attention {
         probs = arena.take((long) s.B() * s.H() * headStride);
         dP = arena.take((long) rows * T);
         tmp = arena.take(T, s.D());
+        probsBlocks = new INDArray[s.B() * s.H()][blocks];
+        for (int bh = 0; bh < probsBlocks.length; bh++)
+            for (int j = 0; j < blocks; j++)
+                probsBlocks[bh][j] = Tensors.view(probs, bh * headStride + blockOffset[j], r1(j) - r0(j), r1(j));
+        dpBlocks = new INDArray[blocks];
+        for (int j = 0; j < blocks; j++) dpBlocks[j] = Tensors.view(dP, 0, r1(j) - r0(j), r1(j));
     }
 
     private int r0(int j) { return j * rows; }
@@ -55,14 +72,20 @@ final class BlockCausalAttention implements Attention {
         });
     }
 
-    /** Rows [from, to) of a per-head [T, D] view. */
-    private INDArray rowsOf(INDArray head, int from, int to) {
-        return Tensors.view(head, (long) from * s.D(), to - from, s.D());
+    /** A per-head [T, D] view's rows of block j, [r0, r1), and the rows it sees, [0, r1). */
+    private INDArray[][] blocksOf(INDArray head) {
+        return blockViews.computeIfAbsent(head, h -> {
+            INDArray[][] v = new INDArray[2][blocks];
+            for (int j = 0; j < blocks; j++) {
+                v[0][j] = Tensors.view(h, (long) r0(j) * s.D(), r1(j) - r0(j), s.D());
+                v[1][j] = Tensors.view(h, 0, r1(j), s.D());
+            }
+            return v;
+        });
     }
 
-    private INDArray probsBlock(int bh, int j) {
-        return Tensors.view(probs, bh * headStride + blockOffset[j], r1(j) - r0(j), r1(j));
-    }
+    private INDArray own(INDArray head, int j) { return blocksOf(head)[0][j]; }
+    private INDArray seen(INDArray head, int j) { return blocksOf(head)[1][j]; }
 
     @Override
     public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
@@ -74,11 +97,11 @@ final class BlockCausalAttention implements Attention {
                 int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
                 for (int j = 0; j < blocks; j++) {
                     int a0 = r0(j), a1 = r1(j);
-                    INDArray p = probsBlock(bh, j);
-                    Tensors.gemm(rowsOf(qh[bh], a0, a1), rowsOf(kh[bg], 0, a1), p, false, true, 1.0, 0.0);
+                    INDArray p = probsBlocks[bh][j];
+                    Tensors.gemm(own(qh[bh], j), seen(kh[bg], j), p, false, true, 1.0, 0.0);
                     MemorySegment ps = Tensors.seg(p);
                     for (int i = a0; i < a1; i++) Kernels.softmaxRow(ps, (long) (i - a0) * a1, i + 1, a1, s.scale());
-                    Tensors.gemm(p, rowsOf(vh[bg], 0, a1), rowsOf(tmp, a0, a1), false, false, 1.0, 0.0);
+                    Tensors.gemm(p, seen(vh[bg], j), own(tmp, j), false, false, 1.0, 0.0);
                 }
                 for (int i = 0; i < T; i++)
                     MemorySegment.copy(t, (long) i * D * 4, o, (((long) b * T + i) * H + h) * D * 4, D * 4L);
@@ -100,14 +123,13 @@ final class BlockCausalAttention implements Attention {
                     MemorySegment.copy(dO, (((long) b * T + i) * H + h) * D * 4, t, (long) i * D * 4, D * 4L);
                 for (int j = 0; j < blocks; j++) {
                     int a0 = r0(j), a1 = r1(j);
-                    INDArray p = probsBlock(bh, j), dOb = rowsOf(tmp, a0, a1);
-                    INDArray dp = Tensors.view(dP, 0, a1 - a0, a1);
+                    INDArray p = probsBlocks[bh][j], dOb = own(tmp, j), dp = dpBlocks[j];
                     MemorySegment ps = Tensors.seg(p), dps = Tensors.seg(dp);
-                    Tensors.gemm(p, dOb, rowsOf(dvh[bg], 0, a1), true, false, 1.0, 1.0);
-                    Tensors.gemm(dOb, rowsOf(vh[bg], 0, a1), dp, false, true, 1.0, 0.0);
+                    Tensors.gemm(p, dOb, seen(dvh[bg], j), true, false, 1.0, 1.0);
+                    Tensors.gemm(dOb, seen(vh[bg], j), dp, false, true, 1.0, 0.0);
                     for (int i = a0; i < a1; i++) Kernels.softmaxBackwardRow(ps, dps, (long) (i - a0) * a1, i + 1, a1, s.scale());
-                    Tensors.gemm(dp, rowsOf(kh[bg], 0, a1), rowsOf(dqh[bh], a0, a1), false, false, 1.0, 0.0);
-                    Tensors.gemm(dp, rowsOf(qh[bh], a0, a1), rowsOf(dkh[bg], 0, a1), true, false, 1.0, 1.0);
+                    Tensors.gemm(dp, seen(kh[bg], j), own(dqh[bh], j), false, false, 1.0, 0.0);
+                    Tensors.gemm(dp, own(qh[bh], j), seen(dkh[bg], j), true, false, 1.0, 1.0);
                 }
             }
     }

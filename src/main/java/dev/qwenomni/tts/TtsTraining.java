@@ -57,7 +57,7 @@ public final class TtsTraining {
     /** `omni tts train`'s schedule: 11000 steps of 4 x 1024 tokens, peak 1e-3 after 100 steps. */
     public static final TrainConfig DEFAULT_TRAIN = TrainConfig.defaults().with(c -> {
         c.steps = 11000; c.batch = 4; c.seqLen = 1024; c.lr = 1e-3; c.warmup = 100; c.evalEvery = 250; c.checkpointEvery = 250;
-        c.attention = "flash";
+        c.attention = "block_causal";
     });
 
     /** What the data preparation made: the model's token layout and the packed examples. */
