@@ -26,7 +26,7 @@ final class BlockCausalAttention implements Attention {
     private final long headStride;    // packed probabilities per head
     private final INDArray probs, dP; // [B * H * headStride], [rows, T] scratch
     private final INDArray tmp;       // [T, D] scratch
-    private final Map<INDArray, INDArray[]> headViews = new IdentityHashMap<>();
+    private final HeadLayout layout;
     // every view is made once: ND4J views carry native shape buffers, and making thousands per step
     // left the step's speed to the garbage collector (1110 to 2512 tokens/s from run to run at T = 256)
     private final Map<INDArray, INDArray[][]> blockViews = new IdentityHashMap<>();
@@ -42,6 +42,7 @@ final class BlockCausalAttention implements Attention {
 
     BlockCausalAttention(Shape s, Arena arena, int blockRows) {
         this.s = s;
+        layout = new HeadLayout(s);
         int T = s.T();
         rows = Math.min(blockRows, T);
         blocks = (T + rows - 1) / rows;
@@ -62,16 +63,6 @@ final class BlockCausalAttention implements Attention {
     private int r0(int j) { return j * rows; }
     private int r1(int j) { return Math.min(s.T(), (j + 1) * rows); }
 
-    /** Per-head [T, D] views of a head-major buffer, made once per buffer. */
-    private INDArray[] heads(INDArray x) {
-        return headViews.computeIfAbsent(x, a -> {
-            int n = (int) (a.length() / ((long) s.T() * s.D()));
-            INDArray[] v = new INDArray[n];
-            for (int i = 0; i < n; i++) v[i] = Tensors.view(a, (long) i * s.T() * s.D(), s.T(), s.D());
-            return v;
-        });
-    }
-
     /** A per-head [T, D] view's rows of block j, [r0, r1), and the rows it sees, [0, r1). */
     private INDArray[][] blocksOf(INDArray head) {
         return blockViews.computeIfAbsent(head, h -> {
@@ -89,8 +80,8 @@ final class BlockCausalAttention implements Attention {
 
     @Override
     public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
-        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
-        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v);
+        int B = s.B(), H = s.H();
+        INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
         MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
         for (int b = 0; b < B; b++)
             for (int h = 0; h < H; h++) {
@@ -103,24 +94,23 @@ final class BlockCausalAttention implements Attention {
                     for (int i = a0; i < a1; i++) Kernels.softmaxRow(ps, (long) (i - a0) * a1, i + 1, a1, s.scale());
                     Tensors.gemm(p, seen(vh[bg], j), own(tmp, j), false, false, 1.0, 0.0);
                 }
-                for (int i = 0; i < T; i++)
-                    MemorySegment.copy(t, (long) i * D * 4, o, (((long) b * T + i) * H + h) * D * 4, D * 4L);
+                layout.scatter(t, o, b, h);
             }
     }
 
     @Override
     public void backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray out,
                          INDArray dq, INDArray dk, INDArray dv) {
-        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
-        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v), dqh = heads(dq), dkh = heads(dk), dvh = heads(dv);
+        int B = s.B(), H = s.H();
+        INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
+        INDArray[] dqh = layout.heads(dq), dkh = layout.heads(dk), dvh = layout.heads(dv);
         MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmp);
         Kernels.zero(Tensors.seg(dk), 0, dk.length());
         Kernels.zero(Tensors.seg(dv), 0, dv.length());
         for (int b = 0; b < B; b++)
             for (int h = 0; h < H; h++) {
                 int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
-                for (int i = 0; i < T; i++)
-                    MemorySegment.copy(dO, (((long) b * T + i) * H + h) * D * 4, t, (long) i * D * 4, D * 4L);
+                layout.gather(dO, t, b, h);
                 for (int j = 0; j < blocks; j++) {
                     int a0 = r0(j), a1 = r1(j);
                     INDArray p = probsBlocks[bh][j], dOb = own(tmp, j), dp = dpBlocks[j];

@@ -6,8 +6,6 @@ import dev.qwenomni.tensor.Tensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.lang.foreign.MemorySegment;
-import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * Reference attention: per (batch, head) S = Q K^T by gemm, causal softmax in place (P kept for
@@ -19,28 +17,19 @@ final class MaterializedAttention implements Attention {
     private final INDArray probs;      // [B, H, T, T]
     private final INDArray[] probsHead;
     private final INDArray tmp, dP;    // [T, D], [T, T] scratch
-    private final Map<INDArray, INDArray[]> headViews = new IdentityHashMap<>();
+    private final HeadLayout layout;
     private AttentionLoss aux;
     private float auxCoef;
     private double auxPenalty;
 
     MaterializedAttention(Shape s, Arena arena) {
         this.s = s;
+        layout = new HeadLayout(s);
         probs = arena.take((long) s.B() * s.H(), s.T(), s.T());
         probsHead = new INDArray[s.B() * s.H()];
         for (int i = 0; i < probsHead.length; i++) probsHead[i] = Tensors.view(probs, (long) i * s.T() * s.T(), s.T(), s.T());
         tmp = arena.take(s.T(), s.D());
         dP = arena.take(s.T(), s.T());
-    }
-
-    /** Per-head [T, D] views of a head-major buffer, made once per buffer. */
-    private INDArray[] heads(INDArray x) {
-        return headViews.computeIfAbsent(x, a -> {
-            int n = (int) (a.length() / ((long) s.T() * s.D()));
-            INDArray[] v = new INDArray[n];
-            for (int i = 0; i < n; i++) v[i] = Tensors.view(a, (long) i * s.T() * s.D(), s.T(), s.D());
-            return v;
-        });
     }
 
     @Override
@@ -54,8 +43,8 @@ final class MaterializedAttention implements Attention {
 
     @Override
     public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
-        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
-        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v);
+        int B = s.B(), T = s.T(), H = s.H();
+        INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
         MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
         auxPenalty = 0;
         for (int b = 0; b < B; b++)
@@ -67,24 +56,23 @@ final class MaterializedAttention implements Attention {
                 for (int i = 0; i < T; i++) Kernels.softmaxRow(ps, (long) i * T, i + 1, T, s.scale());
                 if (aux != null && h < aux.heads()) auxPenalty += aux.penalty(ps, b, T);
                 Tensors.gemm(p, vh[bg], tmp, false, false, 1.0, 0.0);
-                for (int i = 0; i < T; i++)
-                    MemorySegment.copy(t, (long) i * D * 4, o, (((long) b * T + i) * H + h) * D * 4, D * 4L);
+                layout.scatter(t, o, b, h);
             }
     }
 
     @Override
     public void backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray out,
                          INDArray dq, INDArray dk, INDArray dv) {
-        int B = s.B(), T = s.T(), H = s.H(), D = s.D();
-        INDArray[] qh = heads(q), kh = heads(k), vh = heads(v), dqh = heads(dq), dkh = heads(dk), dvh = heads(dv);
+        int B = s.B(), T = s.T(), H = s.H();
+        INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
+        INDArray[] dqh = layout.heads(dq), dkh = layout.heads(dk), dvh = layout.heads(dv);
         MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmp), dps = Tensors.seg(dP);
         Kernels.zero(Tensors.seg(dk), 0, dk.length());
         Kernels.zero(Tensors.seg(dv), 0, dv.length());
         for (int b = 0; b < B; b++)
             for (int h = 0; h < H; h++) {
                 int bh = b * H + h, bg = b * s.Hkv() + h / s.group();
-                for (int i = 0; i < T; i++)
-                    MemorySegment.copy(dO, (((long) b * T + i) * H + h) * D * 4, t, (long) i * D * 4, D * 4L);
+                layout.gather(dO, t, b, h);
                 INDArray p = probsHead[bh];
                 MemorySegment ps = Tensors.seg(p);
                 Tensors.gemm(p, tmp, dvh[bg], true, false, 1.0, 1.0);
