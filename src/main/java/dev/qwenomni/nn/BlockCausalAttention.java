@@ -32,6 +32,12 @@ final class BlockCausalAttention implements Attention {
     private final Map<INDArray, INDArray[][]> blockViews = new IdentityHashMap<>();
     private final INDArray[][] probsBlocks; // [bh][j]
     private final INDArray[] dpBlocks;      // [j]
+    // one block: the query heads of a key/value group are adjacent in the head-major layout, so
+    // their products run as one [group T, D] gemm, halving the calls (or better) at T < 1024
+    private final boolean stacked;
+    private final INDArray[] probsGroup;     // [b * Hkv + g]: [group T, T]
+    private final INDArray dPGroup, tmpGroup; // [group T, T], [group T, D]
+    private final Map<INDArray, INDArray[]> groupViews = new IdentityHashMap<>();
 
     /**
      * 128-row blocks from 1024 positions up; below that one block (the materialised kernel's work):
@@ -58,6 +64,24 @@ final class BlockCausalAttention implements Attention {
                 probsBlocks[bh][j] = Tensors.view(probs, bh * headStride + blockOffset[j], r1(j) - r0(j), r1(j));
         dpBlocks = new INDArray[blocks];
         for (int j = 0; j < blocks; j++) dpBlocks[j] = Tensors.view(dP, 0, r1(j) - r0(j), r1(j));
+        stacked = blocks == 1 && s.group() > 1;
+        int G = s.group();
+        probsGroup = new INDArray[stacked ? s.B() * s.Hkv() : 0];
+        for (int bg = 0; bg < probsGroup.length; bg++)
+            probsGroup[bg] = Tensors.view(probs, ((long) (bg / s.Hkv()) * s.H() + (long) (bg % s.Hkv()) * G) * headStride, (long) G * T, T);
+        dPGroup = stacked ? arena.take((long) G * T, T) : null;
+        tmpGroup = stacked ? arena.take((long) G * T, s.D()) : null;
+    }
+
+    /** The [group T, D] rows of each key/value group's query heads in a head-major [B, H, T, D] buffer. */
+    private INDArray[] groups(INDArray x) {
+        return groupViews.computeIfAbsent(x, a -> {
+            int G = s.group();
+            INDArray[] v = new INDArray[s.B() * s.Hkv()];
+            for (int bg = 0; bg < v.length; bg++)
+                v[bg] = Tensors.view(a, ((long) (bg / s.Hkv()) * s.H() + (long) (bg % s.Hkv()) * G) * s.T() * s.D(), (long) G * s.T(), s.D());
+            return v;
+        });
     }
 
     private int r0(int j) { return j * rows; }
@@ -80,6 +104,7 @@ final class BlockCausalAttention implements Attention {
 
     @Override
     public void forward(INDArray q, INDArray k, INDArray v, INDArray out) {
+        if (stacked) { forwardStacked(q, k, v, out); return; }
         int B = s.B(), H = s.H();
         INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
         MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
@@ -98,9 +123,44 @@ final class BlockCausalAttention implements Attention {
             }
     }
 
+    private void forwardStacked(INDArray q, INDArray k, INDArray v, INDArray out) {
+        int T = s.T(), D = s.D(), G = s.group();
+        INDArray[] qg = groups(q), kh = layout.heads(k), vh = layout.heads(v);
+        MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmpGroup);
+        for (int bg = 0; bg < qg.length; bg++) {
+            int b = bg / s.Hkv(), h0 = (bg % s.Hkv()) * G;
+            INDArray p = probsGroup[bg];
+            Tensors.gemm(qg[bg], kh[bg], p, false, true, 1.0, 0.0);
+            MemorySegment ps = Tensors.seg(p);
+            for (int r = 0; r < G * T; r++) Kernels.softmaxRow(ps, (long) r * T, r % T + 1, T, s.scale());
+            Tensors.gemm(p, vh[bg], tmpGroup, false, false, 1.0, 0.0);
+            for (int e = 0; e < G; e++) layout.scatter(t.asSlice((long) e * T * D * 4), o, b, h0 + e);
+        }
+    }
+
+    private void backwardStacked(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray dq, INDArray dk, INDArray dv) {
+        int T = s.T(), D = s.D(), G = s.group();
+        INDArray[] qg = groups(q), dqg = groups(dq), kh = layout.heads(k), vh = layout.heads(v), dkh = layout.heads(dk), dvh = layout.heads(dv);
+        MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmpGroup), dps = Tensors.seg(dPGroup);
+        Kernels.zero(Tensors.seg(dk), 0, dk.length());
+        Kernels.zero(Tensors.seg(dv), 0, dv.length());
+        for (int bg = 0; bg < qg.length; bg++) {
+            int b = bg / s.Hkv(), h0 = (bg % s.Hkv()) * G;
+            for (int e = 0; e < G; e++) layout.gather(dO, t.asSlice((long) e * T * D * 4), b, h0 + e);
+            INDArray p = probsGroup[bg];
+            MemorySegment ps = Tensors.seg(p);
+            Tensors.gemm(p, tmpGroup, dvh[bg], true, false, 1.0, 1.0);
+            Tensors.gemm(tmpGroup, vh[bg], dPGroup, false, true, 1.0, 0.0);
+            for (int r = 0; r < G * T; r++) Kernels.softmaxBackwardRow(ps, dps, (long) r * T, r % T + 1, T, s.scale());
+            Tensors.gemm(dPGroup, kh[bg], dqg[bg], false, false, 1.0, 0.0);
+            Tensors.gemm(dPGroup, qg[bg], dkh[bg], true, false, 1.0, 1.0);
+        }
+    }
+
     @Override
     public void backward(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray out,
                          INDArray dq, INDArray dk, INDArray dv) {
+        if (stacked) { backwardStacked(dOut, q, k, v, dq, dk, dv); return; }
         int B = s.B(), H = s.H();
         INDArray[] qh = layout.heads(q), kh = layout.heads(k), vh = layout.heads(v);
         INDArray[] dqh = layout.heads(dq), dkh = layout.heads(dk), dvh = layout.heads(dv);
