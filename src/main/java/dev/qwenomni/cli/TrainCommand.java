@@ -39,7 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-batches", defaultValue = "8", description = "validation batches (default ${DEFAULT-VALUE})") int evalBatches;
     @Option(names = "--min-lr-fraction", defaultValue = "0.1", description = "the cosine's floor, as a fraction of the peak (default ${DEFAULT-VALUE})")
     double minLrFraction;
-    @Option(names = "--attention", defaultValue = "materialized", description = "attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    @Option(names = "--attention", defaultValue = "block_causal", description = "attention kernel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
     AttentionKind attention;
     @Mixin
     TrainingOptions training;

@@ -22,7 +22,7 @@ public record TrainConfig(int steps, int batch, int seqLen, int accum, double lr
 
     /** The text LM's defaults (AdamW betas 0.9 / 0.95, cosine to 10% of the peak, clip 1). */
     public static TrainConfig defaults() {
-        return new TrainConfig(1000, 8, 256, 1, 2e-3, 40, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 100, 8, 100, 1234, "materialized", "auto");
+        return new TrainConfig(1000, 8, 256, 1, 2e-3, 40, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 100, 8, 100, 1234, "block_causal", "auto");
     }
 
     public LrSchedule schedule() { return new LrSchedule(lr, warmup, steps, minLrFraction); }
