@@ -102,7 +102,7 @@ public final class SpeechSentences {
                      StandardCharsets.UTF_8))) {
             String line;
             // the KJV prints LORD and GOD in small capitals, which the text file keeps as upper case
-            while ((line = r.readLine()) != null) add(byKey, replaceAll(SHOUTED, line, m -> m.group(1) + lower(m.group(2))), "kjv", testKeys);
+            while ((line = r.readLine()) != null) add(byKey, TextNormalizer.replaceAll(SHOUTED, line, m -> m.group(1) + lower(m.group(2))), "kjv", testKeys);
         }
         if (Files.isDirectory(FORTUNES)) {
             try (Stream<Path> files = Files.list(FORTUNES)) {
@@ -148,8 +148,4 @@ public final class SpeechSentences {
     }
 
     static String lower(String s) { return s.toLowerCase(Locale.ROOT); }
-
-    private static String replaceAll(Pattern p, String s, java.util.function.Function<java.util.regex.MatchResult, String> f) {
-        return p.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(f.apply(m)));
-    }
 }

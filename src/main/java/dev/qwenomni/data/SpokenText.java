@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -81,12 +79,12 @@ public final class SpokenText {
 
     /** URLs, e-mail, dates, times, units, abbreviations, initials and symbols as words. */
     static String writeOut(String s) {
-        s = replace(URL, s, m -> spell(m.group().replaceFirst("^https?://", "").replaceFirst("/$", "")));
-        s = replace(EMAIL, s, m -> spell(m.group()));
-        s = replace(US_DATE, s, m -> date(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group()));
-        s = replace(ISO_DATE, s, m -> date(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group()));
+        s = TextNormalizer.replaceAll(URL, s, m -> spell(m.group().replaceFirst("^https?://", "").replaceFirst("/$", "")));
+        s = TextNormalizer.replaceAll(EMAIL, s, m -> spell(m.group()));
+        s = TextNormalizer.replaceAll(US_DATE, s, m -> date(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group()));
+        s = TextNormalizer.replaceAll(ISO_DATE, s, m -> date(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group()));
         String beforeTimes = s;
-        s = replace(TIME_AMPM, s, m -> {
+        s = TextNormalizer.replaceAll(TIME_AMPM, s, m -> {
             int h = Integer.parseInt(m.group(1));
             String min = m.group(2);
             if (h < 1 || h > 12 || (min != null && Integer.parseInt(min) > 59)) return m.group();
@@ -96,16 +94,16 @@ public final class SpokenText {
             return clock(h, min == null ? 0 : Integer.parseInt(min), false) + (m.group(3).equalsIgnoreCase("a") ? " a m" : " p m")
                     + (ends ? "." : "");
         });
-        s = replace(TIME_24, s, m -> {
+        s = TextNormalizer.replaceAll(TIME_24, s, m -> {
             int h = Integer.parseInt(m.group(1)), min = Integer.parseInt(m.group(2));
             return h > 23 || min > 59 ? m.group() : clock(h, min, true);
         });
-        s = replace(UNIT, s, m -> m.group(1) + " " + unit(m.group(2), m.group(1).equals("1")));
-        s = replace(INITIALS, s, m -> m.group(1).replace(".", " ").strip()); // U.S. -> U S
+        s = TextNormalizer.replaceAll(UNIT, s, m -> m.group(1) + " " + unit(m.group(2), m.group(1).equals("1")));
+        s = TextNormalizer.replaceAll(INITIALS, s, m -> m.group(1).replace(".", " ").strip()); // U.S. -> U S
         s = SAINT.matcher(s).replaceAll("Saint");                              // St. Paul
         s = STREET.matcher(s).replaceAll("Street");                            // Baker St. in London
         s = TextNormalizer.expandAbbreviations(s);
-        s = replace(INITIAL, s, m -> m.group(1));                                   // J. Smith -> J Smith
+        s = TextNormalizer.replaceAll(INITIAL, s, m -> m.group(1));                                   // J. Smith -> J Smith
         s = s.replace("&", " and ").replace("@", " at ").replace("+", " plus ").replace("=", " equals ")
                 .replace("°", " degrees ").replace("#", " number ").replace("/", " slash ").replace("*", " ").replace("_", " ")
                 .replace("~", " about ").replace("|", ", ").replace("<", " less than ").replace(">", " greater than ");
@@ -209,12 +207,5 @@ public final class SpokenText {
         return w.equals("foot") ? "feet" : w + "s";
     }
 
-    private static String replace(Pattern p, String s, Function<Matcher, String> r) {
-        Matcher m = p.matcher(s);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(r.apply(m)));
-        m.appendTail(sb);
-        return sb.toString();
-    }
 
 }

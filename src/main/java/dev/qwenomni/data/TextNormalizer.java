@@ -3,6 +3,8 @@ package dev.qwenomni.data;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,12 +39,12 @@ public final class TextNormalizer {
                 .replace("\u2014", ", ").replace("\u2013", ", ").replace("--", ", ").replace('`', '\'')
                 .replace("&", " and ").replace('\t', ' ');
         s = expandAbbreviations(s);
-        s = replace(MONEY, s, m -> cardinal(parse(m.group(1))) + " dollars"
+        s = replaceAll(MONEY, s, m -> cardinal(parse(m.group(1))) + " dollars"
                 + (m.group(2) != null && !m.group(2).equals("00") ? " and " + cardinal(Long.parseLong(m.group(2))) + " cents" : ""));
-        s = replace(PERCENT, s, m -> spellDecimal(m.group(1)) + " percent");
-        s = replace(ORDINAL, s, m -> ordinal(parse(m.group(1))));
-        s = replace(DECIMAL, s, m -> spellDecimal(m.group()));
-        s = replace(NUMBER, s, m -> {
+        s = replaceAll(PERCENT, s, m -> spellDecimal(m.group(1)) + " percent");
+        s = replaceAll(ORDINAL, s, m -> ordinal(parse(m.group(1))));
+        s = replaceAll(DECIMAL, s, m -> spellDecimal(m.group()));
+        s = replaceAll(NUMBER, s, m -> {
             long v = parse(m.group());
             return m.group().length() == 4 && v >= 1100 && v <= 2099 && v % 100 != 0 && !m.group().contains(",") ? year(v) : cardinal(v);
         });
@@ -64,14 +66,9 @@ public final class TextNormalizer {
         return s.isEmpty() ? new String[0] : s.split(" +");
     }
 
-    private interface Repl { String apply(Matcher m); }
-
-    private static String replace(Pattern p, String s, Repl r) {
-        Matcher m = p.matcher(s);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(r.apply(m)));
-        m.appendTail(sb);
-        return sb.toString();
+    /** Every match of p in s replaced by f's text for it, taken literally (the data package's one regex rewrite). */
+    static String replaceAll(Pattern p, String s, Function<MatchResult, String> f) {
+        return p.matcher(s).replaceAll(m -> Matcher.quoteReplacement(f.apply(m)));
     }
 
     private static long parse(String digits) {
