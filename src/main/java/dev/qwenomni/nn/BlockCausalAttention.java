@@ -24,8 +24,8 @@ final class BlockCausalAttention implements Attention {
     private final int rows, blocks;
     private final long[] blockOffset; // where block j starts within one head's packed probabilities
     private final long headStride;    // packed probabilities per head
-    private final INDArray probs, dP; // [B * H * headStride], [rows, T] scratch
-    private final INDArray tmp;       // [T, D] scratch
+    private final INDArray probs, dP; // [B * H * headStride], scratch (sizes below)
+    private final INDArray tmp;       // scratch rows of D
     private final HeadLayout layout;
     // every view is made once: ND4J views carry native shape buffers, and making thousands per step
     // left the step's speed to the garbage collector (1110 to 2512 tokens/s from run to run at T = 256)
@@ -36,7 +36,7 @@ final class BlockCausalAttention implements Attention {
     // their products run as one [group T, D] gemm, halving the calls (or better) at T < 1024
     private final boolean stacked;
     private final INDArray[] probsGroup;     // [b * Hkv + g]: [group T, T]
-    private final INDArray dPGroup, tmpGroup; // [group T, T], [group T, D]
+    private final INDArray dPGroup;         // [group T, T], a view of dP
     private final Map<INDArray, INDArray[]> groupViews = new IdentityHashMap<>();
 
     /**
@@ -56,21 +56,20 @@ final class BlockCausalAttention implements Attention {
         for (int j = 0; j < blocks; j++) blockOffset[j + 1] = blockOffset[j] + (long) (r1(j) - r0(j)) * r1(j);
         headStride = blockOffset[blocks];
         probs = arena.take((long) s.B() * s.H() * headStride);
-        dP = arena.take((long) rows * T);
-        tmp = arena.take(T, s.D());
-        probsBlocks = new INDArray[s.B() * s.H()][blocks];
+        stacked = blocks == 1 && s.group() > 1;
+        int G = stacked ? s.group() : 1;
+        dP = arena.take((long) G * rows * T); // [rows, T] for a block, or [group T, T] for a group
+        tmp = arena.take((long) G * T, s.D());  // [T, D], or [group T, D]
+        probsBlocks = new INDArray[stacked ? 0 : s.B() * s.H()][blocks];
         for (int bh = 0; bh < probsBlocks.length; bh++)
             for (int j = 0; j < blocks; j++)
                 probsBlocks[bh][j] = Tensors.view(probs, bh * headStride + blockOffset[j], r1(j) - r0(j), r1(j));
         dpBlocks = new INDArray[blocks];
         for (int j = 0; j < blocks; j++) dpBlocks[j] = Tensors.view(dP, 0, r1(j) - r0(j), r1(j));
-        stacked = blocks == 1 && s.group() > 1;
-        int G = s.group();
         probsGroup = new INDArray[stacked ? s.B() * s.Hkv() : 0];
         for (int bg = 0; bg < probsGroup.length; bg++)
             probsGroup[bg] = Tensors.view(probs, ((long) (bg / s.Hkv()) * s.H() + (long) (bg % s.Hkv()) * G) * headStride, (long) G * T, T);
-        dPGroup = stacked ? arena.take((long) G * T, T) : null;
-        tmpGroup = stacked ? arena.take((long) G * T, s.D()) : null;
+        dPGroup = stacked ? Tensors.view(dP, 0, (long) G * T, T) : null;
     }
 
     /** The [group T, D] rows of each key/value group's query heads in a head-major [B, H, T, D] buffer. */
@@ -126,14 +125,14 @@ final class BlockCausalAttention implements Attention {
     private void forwardStacked(INDArray q, INDArray k, INDArray v, INDArray out) {
         int T = s.T(), D = s.D(), G = s.group();
         INDArray[] qg = groups(q), kh = layout.heads(k), vh = layout.heads(v);
-        MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmpGroup);
+        MemorySegment o = Tensors.seg(out), t = Tensors.seg(tmp);
         for (int bg = 0; bg < qg.length; bg++) {
             int b = bg / s.Hkv(), h0 = (bg % s.Hkv()) * G;
             INDArray p = probsGroup[bg];
             Tensors.gemm(qg[bg], kh[bg], p, false, true, 1.0, 0.0);
             MemorySegment ps = Tensors.seg(p);
             for (int r = 0; r < G * T; r++) Kernels.softmaxRow(ps, (long) r * T, r % T + 1, T, s.scale());
-            Tensors.gemm(p, vh[bg], tmpGroup, false, false, 1.0, 0.0);
+            Tensors.gemm(p, vh[bg], tmp, false, false, 1.0, 0.0);
             for (int e = 0; e < G; e++) layout.scatter(t.asSlice((long) e * T * D * 4), o, b, h0 + e);
         }
     }
@@ -141,7 +140,7 @@ final class BlockCausalAttention implements Attention {
     private void backwardStacked(INDArray dOut, INDArray q, INDArray k, INDArray v, INDArray dq, INDArray dk, INDArray dv) {
         int T = s.T(), D = s.D(), G = s.group();
         INDArray[] qg = groups(q), dqg = groups(dq), kh = layout.heads(k), vh = layout.heads(v), dkh = layout.heads(dk), dvh = layout.heads(dv);
-        MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmpGroup), dps = Tensors.seg(dPGroup);
+        MemorySegment dO = Tensors.seg(dOut), t = Tensors.seg(tmp), dps = Tensors.seg(dPGroup);
         Kernels.zero(Tensors.seg(dk), 0, dk.length());
         Kernels.zero(Tensors.seg(dv), 0, dv.length());
         for (int bg = 0; bg < qg.length; bg++) {
@@ -149,8 +148,8 @@ final class BlockCausalAttention implements Attention {
             for (int e = 0; e < G; e++) layout.gather(dO, t.asSlice((long) e * T * D * 4), b, h0 + e);
             INDArray p = probsGroup[bg];
             MemorySegment ps = Tensors.seg(p);
-            Tensors.gemm(p, tmpGroup, dvh[bg], true, false, 1.0, 1.0);
-            Tensors.gemm(tmpGroup, vh[bg], dPGroup, false, true, 1.0, 0.0);
+            Tensors.gemm(p, tmp, dvh[bg], true, false, 1.0, 1.0);
+            Tensors.gemm(tmp, vh[bg], dPGroup, false, true, 1.0, 0.0);
             for (int r = 0; r < G * T; r++) Kernels.softmaxBackwardRow(ps, dps, (long) r * T, r % T + 1, T, s.scale());
             Tensors.gemm(dPGroup, kh[bg], dqg[bg], false, false, 1.0, 0.0);
             Tensors.gemm(dPGroup, qg[bg], dkh[bg], true, false, 1.0, 1.0);
