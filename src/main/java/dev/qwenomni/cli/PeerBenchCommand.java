@@ -17,6 +17,7 @@ import dev.qwenomni.tensor.Autocast;
 import dev.qwenomni.tensor.GemmPeak;
 import dev.qwenomni.tensor.Precision;
 import dev.qwenomni.train.AdamW;
+import dev.qwenomni.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,7 +72,7 @@ public final class PeerBenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         }
         // like torch.autocast in the peer: only the training workloads run their products in bf16
-        String asTrained = workload.equals("codec_train") ? dev.qwenomni.codec.CodecTraining.DEFAULT_TRAIN.precision() : "auto";
+        String asTrained = (workload.equals("codec_train") ? dev.qwenomni.codec.CodecTraining.DEFAULT_TRAIN : TrainConfig.defaults()).precision();
         Precision p = workload.endsWith("_train") ? Precision.parse(precision != null ? precision : asTrained) : Precision.FP32;
         List<Double> values = new ArrayList<>();
         try (var scope = Autocast.enter(p)) {

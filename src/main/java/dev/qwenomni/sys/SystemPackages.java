@@ -3,6 +3,10 @@ package dev.qwenomni.sys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,22 +43,22 @@ public final class SystemPackages {
      * one line. Does nothing when not root, not Debian, or already done.
      */
     public static synchronized void enableComponent(String component) {
-        java.nio.file.Path file = java.nio.file.Path.of("/etc/apt/sources.list.d/qwen-omni-" + component + ".sources");
-        if (!"root".equals(System.getProperty("user.name")) || java.nio.file.Files.exists(file)) return;
+        Path file = Path.of("/etc/apt/sources.list.d/qwen-omni-" + component + ".sources");
+        if (!"root".equals(System.getProperty("user.name")) || Files.exists(file)) return;
         String codename = null;
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/os-release")))
+            for (String line : Files.readAllLines(Path.of("/etc/os-release")))
                 if (line.startsWith("VERSION_CODENAME=")) codename = line.substring(line.indexOf('=') + 1).replace("\"", "").trim();
-            if (codename == null || codename.isEmpty() || !java.nio.file.Files.exists(java.nio.file.Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"))) {
+            if (codename == null || codename.isEmpty() || !Files.exists(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"))) {
                 log.warn("cannot enable Debian's {} component: not a Debian release with its archive keyring", component);
                 return;
             }
             String text = "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: " + codename + " " + codename + "-updates\n"
                     + "Components: " + component + "\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n";
-            AtomicFiles.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
             log.info("enabled Debian's {} component for apt in {}", component, file);
             updated = false; // the new component's package lists must be fetched
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             log.warn("cannot enable Debian's {} component ({}): {}", component, file, e.getMessage());
         }
     }
